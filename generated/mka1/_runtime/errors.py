@@ -1,0 +1,242 @@
+"""Exceptions raised by the SDK. Every failure a call can meet is one of these::
+
+    SDKError                          any failed call; .status_code/.headers/.body/.raw_response
+    ├── APIConnectionError            no usable response: DNS, refused, reset, TLS (status_code None)
+    │   ├── APITimeoutError           the timeout expired
+    │   └── StreamInterruptedError    an event stream broke after it started (.last_event_id)
+    ├── ResponseValidationError       a success body that is not even the declared format
+    ├── BadRequestError               400
+    ├── AuthenticationError           401
+    ├── PermissionDeniedError         403
+    ├── NotFoundError                 404
+    ├── ConflictError                 409
+    ├── UnprocessableEntityError      422
+    ├── RateLimitError                429
+    └── InternalServerError           500 and above
+
+Errors declared by the API spec are generated subclasses of these; their ``data`` attribute
+holds the parsed error body.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Sequence
+
+import httpx
+
+from .operation import ErrorSpec
+
+__all__ = [
+    "SDKError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "StreamInterruptedError",
+    "ResponseValidationError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "match_error_spec",
+    "status_error",
+]
+
+_BODY_LIMIT = 500  # characters of a non-JSON body quoted in the message
+
+
+class SDKError(Exception):
+    """Base class of every error the SDK raises."""
+
+    message: str
+    status_code: int | None
+    headers: httpx.Headers
+    body: str
+    raw_response: httpx.Response | None
+    data: Any
+
+    def __init__(
+        self,
+        message: str,
+        raw_response: httpx.Response | None = None,
+        body: str | None = None,
+        data: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.raw_response = raw_response
+        self.status_code = raw_response.status_code if raw_response is not None else None
+        self.headers = raw_response.headers if raw_response is not None else httpx.Headers()
+        self.body = body if body is not None else _read_text(raw_response)
+        self.data = data
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        # Only the message: the request (and its Authorization header) stays out of logs.
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class APIConnectionError(SDKError):
+    """The request did not get a usable response."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The connect, read, write or pool timeout expired."""
+
+
+class StreamInterruptedError(APIConnectionError):
+    """An event stream ended by a transport failure after it had started.
+
+    ``last_event_id`` is the last SSE ``id:`` seen and ``last_cursor`` the last resume
+    position taken from an event, so a caller can ask the server to continue from there.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        raw_response: httpx.Response | None = None,
+        *,
+        last_event_id: str | None = None,
+        last_cursor: Any = None,
+    ) -> None:
+        super().__init__(message, raw_response, body="")
+        self.last_event_id = last_event_id
+        self.last_cursor = last_cursor
+
+
+class ResponseValidationError(SDKError):
+    """A success response whose body cannot be read as the declared format (e.g. HTML where
+    JSON was promised). Not raised when JSON merely differs from the schema: such bodies
+    are returned as they are."""
+
+
+class BadRequestError(SDKError):
+    """400"""
+
+
+class AuthenticationError(SDKError):
+    """401"""
+
+
+class PermissionDeniedError(SDKError):
+    """403"""
+
+
+class NotFoundError(SDKError):
+    """404"""
+
+
+class ConflictError(SDKError):
+    """409"""
+
+
+class UnprocessableEntityError(SDKError):
+    """422"""
+
+
+class RateLimitError(SDKError):
+    """429"""
+
+
+class InternalServerError(SDKError):
+    """500 and above"""
+
+
+_BY_STATUS: dict[int, type[SDKError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _read_text(response: httpx.Response | None) -> str:
+    if response is None:
+        return ""
+    try:
+        return response.text
+    except httpx.ResponseNotRead:
+        return ""
+
+
+def builtin_error_class(status: int) -> type[SDKError]:
+    if status >= 500:
+        return InternalServerError
+    return _BY_STATUS.get(status, SDKError)
+
+
+def match_error_spec(status: int, specs: Sequence[ErrorSpec]) -> ErrorSpec | None:
+    """The declared error response for ``status``: exact code, then "4XX"-style class,
+    then "default"."""
+    code = str(status)
+    by_class = default = None
+    for spec in specs:
+        pattern = spec.status.upper()
+        if pattern == code:
+            return spec
+        if pattern == code[0] + "XX":
+            by_class = by_class or spec
+        elif pattern == "DEFAULT":
+            default = default or spec
+    return by_class or default
+
+
+def server_message(body: str) -> str | None:
+    """The server's own explanation from a JSON error body, if it has one."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    error = data.get("error")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    if isinstance(error, dict) and isinstance(error.get("message"), str):  # pyright: ignore[reportUnknownMemberType]
+        return error["message"]  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(error, str):
+        return error
+    for key in ("message", "detail"):
+        value: Any = data.get(key)  # pyright: ignore[reportUnknownMemberType]
+        if isinstance(value, str):
+            return value
+        if value is not None:
+            return json.dumps(value, ensure_ascii=False)
+    return None
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if len(secret) >= 4:  # very short values would garble unrelated text
+            text = text.replace(secret, "***")
+    return text
+
+
+def status_error(
+    response: httpx.Response,
+    *,
+    where: str,
+    cls: type[SDKError] | None = None,
+    data: Any = None,
+    secrets: Iterable[str] = (),
+) -> SDKError:
+    """Build the exception for a non-2xx response whose body has been read.
+
+    ``where`` names the call, e.g. "getThing: GET /things/1".
+    """
+    body = _read_text(response)
+    detail = server_message(body)
+    if detail is None and body.strip():
+        detail = body.strip()
+    if detail is not None and len(detail) > _BODY_LIMIT:
+        detail = detail[:_BODY_LIMIT] + "…"
+    status = f"{response.status_code} {response.reason_phrase}".rstrip()
+    message = f"{where} returned {status}" + (f": {detail}" if detail else "")
+    error_cls = cls or builtin_error_class(response.status_code)
+    return error_cls(redact(message, secrets), response, body, data)

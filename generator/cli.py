@@ -1,0 +1,105 @@
+"""Command line: `sdkgen generate | check | validate`."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .config import Config, find_config
+from .pipeline import generate, validate_only
+from .problems import SpecError
+from .write import WriteError, compare, read_text, write
+
+REFRESH_HINT = "run `sdkgen generate` to refresh"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sdkgen", description="Generate a typed Python SDK from an OpenAPI document.")
+    parser.add_argument("--version", action="version", version=f"sdkgen {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (("generate", "generate the SDK into OUT"), ("check", "exit 1 if OUT differs from a fresh generation")):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("spec", nargs="?", type=Path, help="OpenAPI document (default: [tool.sdkgen] spec)")
+        p.add_argument("-o", "--output", type=Path, help="output folder (default: [tool.sdkgen] output)")
+        p.add_argument("--package-name", help="import name of the generated package")
+        p.add_argument("--project-name", help="distribution name of the generated package")
+        p.add_argument("--strict", action="store_true", help="treat every spec finding as an error")
+        p.add_argument("--allow-partial", action="store_true", help="skip operations that cannot be generated instead of failing")
+        p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    p = sub.add_parser("validate", help="report every problem in the spec")
+    p.add_argument("spec", type=Path)
+    p.add_argument("--lenient", action="store_true", help="report validator findings as warnings")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args)
+        return _generate_or_check(args, find_config())
+    except SpecError as exc:
+        print(exc.render(), file=sys.stderr)
+        print(f"sdkgen: {exc}", file=sys.stderr)
+        return 1
+    except WriteError as exc:
+        print(f"sdkgen: {exc}", file=sys.stderr)
+        return 1
+
+
+def _validate(args: argparse.Namespace) -> int:
+    problems = validate_only(args.spec, strict=not args.lenient)
+    for problem in problems:
+        print(problem.render())
+    errors = sum(p.level == "error" for p in problems)
+    warnings = sum(p.level == "warning" for p in problems)
+    print(f"{args.spec}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
+    spec = args.spec or config.spec
+    out = args.output or config.output
+    if spec is None or out is None:
+        print("sdkgen: give SPEC and -o OUT, or set spec and output in [tool.sdkgen] of pyproject.toml", file=sys.stderr)
+        return 2
+    package = args.package_name or config.package_name or "sdk"
+    started = time.perf_counter()
+    # The config's strictness belongs to the config's spec, not to any spec given by hand.
+    strict = args.strict or (config.strict and args.spec is None)
+    result = generate(spec, package=package, dist_name=args.project_name or config.dist_name,
+                      strict=strict, allow_partial=args.allow_partial)
+    if not args.quiet:
+        for problem in result.problems:
+            if problem.level != "note" or problem.drops_operation:
+                print(problem.render(), file=sys.stderr)
+    if args.command == "check":
+        drift = compare(result.files, out)
+        if drift.clean:
+            if not args.quiet:
+                print(f"sdkgen: {out} is up to date ({len(result.files)} files)", file=sys.stderr)
+            return 0
+        _report_drift(drift, result.files, out)
+        return 1
+    changed = write(result.files, out)
+    if not args.quiet:
+        elapsed = time.perf_counter() - started
+        print(f"sdkgen: {result.ir.operation_count} operations, {len(result.files)} files, "
+              f"{len(changed)} changed in {out} ({elapsed:.2f}s)", file=sys.stderr)
+    return 0
+
+
+def _report_drift(drift, files, out: Path) -> None:  # type: ignore[no-untyped-def]
+    for label, paths in (("missing", drift.missing), ("extra", drift.extra), ("stale", drift.stale)):
+        for path in paths:
+            print(f"{label}: {path}")
+    for path in drift.stale:
+        old = (read_text(out, path) or "").splitlines(keepends=True)
+        new = files[path].decode("utf-8", "replace").splitlines(keepends=True)
+        sys.stdout.writelines(difflib.unified_diff(old, new, f"{out}/{path} (on disk)", f"{out}/{path} (generated)", n=2))
+    print(f"sdkgen: {out} is out of date: {len(drift.stale)} stale, {len(drift.missing)} missing, "
+          f"{len(drift.extra)} extra; {REFRESH_HINT}", file=sys.stderr)

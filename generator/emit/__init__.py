@@ -1,0 +1,6 @@
+"""Emit stage: turn the IR into a `FileSet` (relative path → bytes). No disk writes here."""
+
+from .fileset import FileSet
+from .package import emit
+
+__all__ = ["FileSet", "emit"]

@@ -1,0 +1,566 @@
+"""Build the IR from a loaded document. All naming goes through `generator.naming`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import __version__, naming
+from ..load import Document
+from ..problems import Problem, pointer_join
+from . import text
+from .model import (
+    Arg,
+    BodyIR,
+    ChildIR,
+    ErrorClassIR,
+    ErrorIR,
+    GroupIR,
+    OperationIR,
+    ParamIR,
+    SdkIR,
+    SecurityIR,
+    Signature,
+)
+from .schemas import SCHEMA_PREFIX, SchemaSet
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_STATUS_CLASSES = {
+    "400": "BadRequestError",
+    "401": "AuthenticationError",
+    "403": "PermissionDeniedError",
+    "404": "NotFoundError",
+    "409": "ConflictError",
+    "422": "UnprocessableEntityError",
+    "429": "RateLimitError",
+}
+_IGNORED_HEADERS = {"authorization", "accept", "content-type"}
+_DEFAULT_STYLE = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+_JSON = re.compile(r"^application/([\w.+-]+\+)?json(;.*)?$|^\*/\*$")
+
+
+def ext(node: dict[str, Any], name: str) -> Any:
+    """Our extension `x-sdkgen-NAME`, else Speakeasy's equivalent for specs written for it."""
+    speakeasy = {"group": "x-speakeasy-group", "name": "x-speakeasy-name-override", "retries": "x-speakeasy-retries",
+                 "timeout-ms": "x-speakeasy-timeout", "pagination": "x-speakeasy-pagination"}
+    value = node.get(f"x-sdkgen-{name}")
+    if value is None and name in speakeasy:
+        value = node.get(speakeasy[name])
+    return value
+
+
+def build(doc: Document, *, package: str, dist_name: str | None = None) -> tuple[SdkIR, list[Problem]]:
+    return _Builder(doc, package, dist_name or package).run()
+
+
+class _Builder:
+    def __init__(self, doc: Document, package: str, dist_name: str):
+        self.doc = doc
+        self.data = doc.data
+        self.package = package
+        self.dist_name = dist_name
+        self.problems: list[Problem] = []
+        self.schemas = SchemaSet(self.data, self.problems, doc)
+        self.error_scope = naming.Scope(
+            set(_STATUS_CLASSES.values()) | {"SDKError", "InternalServerError", "APIConnectionError", "APITimeoutError",
+                                             "StreamInterruptedError"}, pascal_case=True)
+        self.error_classes: dict[str, ErrorClassIR] = {}
+
+    # -- top level -----------------------------------------------------------------------------
+
+    def run(self) -> tuple[SdkIR, list[Problem]]:
+        info = self.data.get("info") if isinstance(self.data.get("info"), dict) else {}
+        title = str(info.get("title") or self.package)
+        version = _pep440(str(info.get("version") or ""))
+        security = self._security()
+        groups: dict[str, list[OperationIR]] = {}
+        group_docs: dict[str, str] = {}
+        method_scopes: dict[str, naming.Scope] = {}
+        operation_ids: dict[str, str] = {}
+        paths = self.data.get("paths") or {}
+        if not isinstance(paths, dict):
+            paths = {}
+        for path, item in paths.items():
+            item_ptr = pointer_join("/paths", path)
+            item = self.schemas.deref(item, item_ptr)
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if not isinstance(op, dict):
+                    continue
+                ptr = pointer_join(item_ptr, method)
+                op_id = str(op.get("operationId") or naming.snake(f"{method} {path}"))
+                if op_id in operation_ids:
+                    self.problems.append(self.doc.problem("warning", ptr, f"operationId {op_id!r} also used at {operation_ids[op_id]}"))
+                operation_ids.setdefault(op_id, ptr)
+                group = self._group_key(op, path)
+                scope = method_scopes.setdefault(group, naming.Scope({"with_raw_response", "with_options"}))
+                try:
+                    ir = self._operation(path, method, item, op, op_id, ptr, scope)
+                except _Drop as exc:
+                    self.problems.append(self.doc.problem("error", ptr, f"operation {op_id} cannot be generated: {exc}", drops_operation=True))
+                    continue
+                groups.setdefault(group, []).append(ir)
+        for tag in self.data.get("tags") or []:
+            if isinstance(tag, dict) and isinstance(tag.get("name"), str):
+                group_docs[naming.snake(tag["name"])] = str(tag.get("description") or "")
+        webhooks = self.data.get("webhooks")
+        if isinstance(webhooks, dict) and webhooks:
+            self.problems.append(self.doc.problem("note", "/webhooks", f"{len(webhooks)} webhook(s) ignored: an SDK calls the API, webhooks are called by it"))
+        group_irs, root_children = self._group_tree(groups, group_docs)
+        models_doc = {
+            "openapi": "3.1.0",
+            "info": {"title": "models", "version": "0"},
+            "paths": {},
+            "components": {"schemas": self.schemas.schemas},
+        }
+        ir = SdkIR(
+            package=self.package,
+            dist_name=self.dist_name,
+            version=version,
+            generator_version=__version__,
+            title_lit=text.literal(title),
+            title_doc=text.doc_lines(title),
+            title_md=text.markdown(title),
+            title_toml=text.toml_string(title),
+            doc=text.doc_lines(info.get("description")),
+            servers=self._servers(),
+            security=security,
+            default_retries_src=self._retries_src(ext(self.data, "retries"), "") or "None",
+            user_agent_lit=text.literal(f"{self.dist_name}/{version} sdkgen/{__version__} python"),
+            root_children=root_children,
+            groups=group_irs,
+            error_classes=tuple(self.error_classes.values()),
+            models_doc=models_doc,
+            operation_count=sum(len(v) for v in groups.values()),
+        )
+        return ir, self.problems
+
+    def _group_key(self, op: dict[str, Any], path: str) -> str:
+        group = ext(op, "group")
+        if isinstance(group, str) and group.strip():
+            parts = [naming.snake(p) for p in group.split(".") if p.strip()]
+        elif isinstance(op.get("tags"), list) and op["tags"] and isinstance(op["tags"][0], str):
+            parts = [naming.snake(op["tags"][0])]
+        else:
+            segments = [s for s in path.split("/") if s and not s.startswith("{")]
+            parts = [naming.snake(segments[0])] if segments else ["default"]
+        return ".".join(parts)
+
+    def _servers(self) -> tuple[str, ...]:
+        out: list[str] = []
+        for server in self.data.get("servers") or []:
+            if not isinstance(server, dict) or not isinstance(server.get("url"), str):
+                continue
+            url = server["url"]
+            for name, var in (server.get("variables") or {}).items():
+                if isinstance(var, dict) and "default" in var:
+                    url = url.replace("{" + str(name) + "}", str(var["default"]))
+            out.append(text.literal(url))
+        return tuple(out) or (text.literal("/"),)
+
+    def _security(self) -> tuple[SecurityIR, ...]:
+        schemes = ((self.data.get("components") or {}).get("securitySchemes") or {})
+        out: list[SecurityIR] = []
+        scope = naming.Scope({"server_url", "server_idx", "timeout_ms", "retry_config", "client", "async_client", "self"})
+        for name, raw in schemes.items():
+            scheme = self.schemas.deref(raw, pointer_join("/components/securitySchemes", name))
+            kind = str(scheme.get("type") or "")
+            sub = str(scheme.get("scheme") or "").lower()
+            location = str(scheme.get("in") or "header")
+            param = str(scheme.get("name") or "Authorization")
+            if kind == "http" and sub == "basic":
+                annotation = "tuple[str, str] | None"
+            elif kind in ("http", "apiKey", "oauth2", "openIdConnect"):
+                annotation = "str | None"
+            else:
+                self.problems.append(self.doc.problem("warning", pointer_join("/components/securitySchemes", name), f"security scheme type {kind!r} is not supported; ignored"))
+                continue
+            arg = scope.claim(naming.snake(name))
+            out.append(SecurityIR(text.literal(str(name)), text.literal(kind), text.literal(sub or "bearer"), text.literal(location),
+                                  text.literal(param), arg, annotation, text.doc_lines(scheme.get("description"))))
+        return tuple(out)
+
+    # -- operations ----------------------------------------------------------------------------
+
+    def _operation(self, path: str, method: str, item: dict[str, Any], op: dict[str, Any], op_id: str, ptr: str,
+                   scope: naming.Scope) -> OperationIR:
+        name_override = ext(op, "name")
+        name = scope.claim(naming.snake(name_override if isinstance(name_override, str) and name_override.strip() else op_id))
+        ctx = naming.pascal(op_id)
+        arg_scope = naming.Scope(set(naming.METHOD_OPTIONS) | {"self"})
+        required: list[Arg] = []
+        optional: list[Arg] = []
+        params: list[ParamIR] = []
+        stream_cfg = ext(op, "stream") if isinstance(ext(op, "stream"), dict) else {}
+        switch_wire = str(stream_cfg.get("switch") or "stream")
+        switch_arg: str | None = None
+
+        for p_ptr, param in self._parameters(item, op, ptr):
+            wire = str(param.get("name") or "")
+            location = str(param.get("in") or "")
+            if location not in _DEFAULT_STYLE or not wire:
+                raise _Drop(f"parameter at {p_ptr} has no valid name/in")
+            if location == "header" and wire.lower() in _IGNORED_HEADERS:
+                self.problems.append(self.doc.problem("note", p_ptr, f"header parameter {wire!r} is set by the SDK itself; not an argument"))
+                continue
+            schema = self.schemas.add(param.get("schema", {}), pointer_join(p_ptr, "schema"), ctx + naming.pascal(wire))
+            py = arg_scope.claim(naming.snake(wire))
+            is_required = bool(param.get("required")) or location == "path"
+            ann = self.schemas.annotation(schema, input_side=True)
+            style = str(param.get("style") or _DEFAULT_STYLE[location])
+            explode = param.get("explode")
+            explode = bool(explode) if explode is not None else style == "form"
+            doc = _param_doc(param, self.schemas.target(schema) if "$ref" in schema else schema)
+            arg = Arg(py, ann if is_required else _optional(ann), None if is_required else "None", doc)
+            (required if is_required else optional).append(arg)
+            params.append(ParamIR(py, text.literal(wire), text.literal(location), text.literal(style), explode))
+            if wire == switch_wire and location == "query":
+                switch_arg = py
+
+        body_ir, body_required, body_optional, body_switch = self._body(op, ptr, ctx, arg_scope, switch_wire)
+        required += body_required
+        optional += body_optional
+        switch_arg = switch_arg or body_switch
+
+        response_name, event_name, errors = self._responses(op, ptr, ctx)
+        if event_name is None:
+            mode = "none"
+        elif response_name is None and not _has_json_success(op):
+            mode = "always"
+        else:
+            mode = "switch" if switch_arg else "none"
+            if mode == "none":
+                self.problems.append(self.doc.problem("warning", ptr, "operation returns JSON or SSE but has no boolean 'stream' switch; JSON is returned"))
+                event_name = None
+
+        json_ret = f"models.{response_name}" if response_name else "None"
+        sync_stream = f"EventStream[models.{event_name}]" if event_name else ""
+        async_stream = f"AsyncEventStream[models.{event_name}]" if event_name else ""
+        all_args = required + optional
+        signatures: list[Signature] = []
+        if mode == "switch":
+            assert switch_arg is not None
+            true_args = tuple(a.rendered for a in all_args if a.name != switch_arg) + (f"{switch_arg}: Literal[True]",)
+            false_args = tuple(a.rendered for a in all_args if a.name != switch_arg) + (f"{switch_arg}: Literal[False] | None = None",)
+            impl_args = tuple(a.rendered for a in all_args if a.name != switch_arg) + (f"{switch_arg}: bool | None = None",)
+            signatures = [
+                Signature(true_args, sync_stream, async_stream, True),
+                Signature(false_args, json_ret, json_ret, True),
+                Signature(impl_args, f"{json_ret} | {sync_stream}", f"{json_ret} | {async_stream}", False),
+            ]
+            stream_expr = switch_arg
+        elif mode == "always":
+            signatures = [Signature(tuple(a.rendered for a in all_args), sync_stream, async_stream, False)]
+            stream_expr = "True"
+        else:
+            signatures = [Signature(tuple(a.rendered for a in all_args), json_ret, json_ret, False)]
+            stream_expr = "None"
+
+        doc = text.doc_lines(op.get("summary"))
+        description = text.doc_lines(op.get("description"))
+        if description and description != doc:
+            doc = doc + (("",) if doc else ()) + description
+        if not doc:
+            doc = text.doc_lines(f"Call {method.upper()} {path}.")
+        timeout = ext(op, "timeout-ms")
+        sentinel = stream_cfg.get("sentinel")
+        return OperationIR(
+            name=name,
+            const="_" + name.upper().strip("_"),
+            operation_id_lit=text.literal(op_id),
+            method_lit=text.literal(method.upper()),
+            path_lit=text.literal(path),
+            doc=doc,
+            args_doc=tuple((a.name, a.doc) for a in all_args if a.name != switch_arg)
+            + tuple((a.name, a.doc) for a in all_args if a.name == switch_arg),
+            signatures=tuple(signatures),
+            params=tuple(params),
+            body=body_ir,
+            response_lit=text.literal(response_name),
+            event_lit=text.literal(event_name),
+            stream_expr=stream_expr,
+            errors=errors,
+            security_src=self._op_security(op),
+            timeout_src=str(int(timeout)) if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0 else "None",
+            retries_src=self._retries_src(ext(op, "retries"), ptr) or "None",
+            sentinel_lit=text.literal(sentinel if isinstance(sentinel, str) else None),
+            deprecated=bool(op.get("deprecated")),
+            method_md=method.upper(),
+            path_md=text.code_span(path),
+            summary_md=text.markdown(op.get("summary") or op.get("description") or ""),
+        )
+
+    def _parameters(self, item: dict[str, Any], op: dict[str, Any], ptr: str) -> list[tuple[str, dict[str, Any]]]:
+        merged: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        item_ptr = ptr.rsplit("/", 1)[0]
+        for base, params in ((pointer_join(item_ptr, "parameters"), item.get("parameters")), (pointer_join(ptr, "parameters"), op.get("parameters"))):
+            for i, raw in enumerate(params or []):
+                p_ptr = pointer_join(base, i)
+                param = self.schemas.deref(raw, p_ptr)
+                if "content" in param and "schema" not in param and isinstance(param["content"], dict):
+                    media = next(iter(param["content"].values()), {})
+                    param = {**param, "schema": media.get("schema", {}) if isinstance(media, dict) else {}}
+                merged[(str(param.get("name")), str(param.get("in")))] = (p_ptr, param)
+        return list(merged.values())
+
+    def _body(self, op: dict[str, Any], ptr: str, ctx: str, arg_scope: naming.Scope, switch_wire: str
+              ) -> tuple[BodyIR | None, list[Arg], list[Arg], str | None]:
+        raw = op.get("requestBody")
+        if raw is None:
+            return None, [], [], None
+        b_ptr = pointer_join(ptr, "requestBody")
+        body = self.schemas.deref(raw, b_ptr)
+        content = body.get("content") if isinstance(body.get("content"), dict) else {}
+        if not content:
+            return None, [], [], None
+        media, kind = _pick_media(content)
+        media_obj = content[media] if isinstance(content[media], dict) else {}
+        is_required = bool(body.get("required"))
+        schema = self.schemas.add(media_obj.get("schema", {}), pointer_join(b_ptr, "content", media, "schema"), ctx + "RequestBody")
+        fields = self._object_fields(schema) if kind in ("json", "form", "multipart") else None
+        if fields is None:
+            py = arg_scope.claim("body" if kind != "binary" else "content")
+            ann = self.schemas.annotation(schema, input_side=True)
+            if kind == "binary":
+                ann = "bytes | IO[bytes] | Iterator[bytes]"
+            elif kind == "text":
+                ann = "str"
+            arg = Arg(py, ann if is_required else _optional(ann), None if is_required else "None",
+                      text.doc_lines(body.get("description")) or ("The request body.",))
+            ir = BodyIR(text.literal(media), text.literal(kind), (), py, ())
+            return ir, ([arg] if is_required else []), ([] if is_required else [arg]), None
+        required_args: list[Arg] = []
+        optional_args: list[Arg] = []
+        pairs: list[tuple[str, str]] = []
+        nullable: list[str] = []
+        switch: str | None = None
+        for wire, prop_schema, prop_required in fields:
+            py = arg_scope.claim(naming.snake(wire))
+            ann = self.schemas.annotation(prop_schema, input_side=True)
+            if kind == "multipart" and "bytes" in ann:
+                ann = ann.replace("bytes | IO[bytes]", "bytes | IO[bytes] | tuple[str, bytes | IO[bytes], str]")
+            nul = self.schemas.is_nullable(prop_schema)
+            doc = _param_doc({"description": self.schemas.target(prop_schema).get("description") if "$ref" in prop_schema else prop_schema.get("description")}, self.schemas.target(prop_schema))
+            if prop_required and is_required:
+                arg = Arg(py, ann, None, doc)
+                required_args.append(arg)
+            elif nul:
+                arg = Arg(py, _optional(ann) + " | NotGiven", "NOT_GIVEN", doc)
+                optional_args.append(arg)
+                nullable.append(text.literal(wire))
+            else:
+                arg = Arg(py, _optional(ann), "None", doc)
+                optional_args.append(arg)
+            pairs.append((text.literal(wire), py))
+            if wire == switch_wire and "bool" in ann:
+                switch = py
+        ir = BodyIR(text.literal(media), text.literal(kind), tuple(pairs), None, tuple(nullable))
+        return ir, required_args, optional_args, switch
+
+    def _object_fields(self, schema: dict[str, Any], depth: int = 0) -> list[tuple[str, Any, bool]] | None:
+        """Properties of an object body (allOf parts merged), or None when it is not a plain object."""
+        if depth > 10:
+            return None
+        target = self.schemas.target(schema)
+        if any(k in target for k in ("anyOf", "oneOf")) or target.get("type") not in (None, "object"):
+            return None
+        fields: dict[str, tuple[Any, bool]] = {}
+        required = set(target.get("required") or [])
+        for part in target.get("allOf") or []:
+            sub = self._object_fields(part, depth + 1)
+            if sub is None:
+                return None
+            for wire, s, req in sub:
+                fields[wire] = (s, req)
+        props = target.get("properties")
+        if not isinstance(props, dict):
+            if not fields:
+                return None
+            props = {}
+        for wire, s in props.items():
+            fields[str(wire)] = (s, str(wire) in required)
+        for wire in required:
+            if wire in fields:
+                fields[wire] = (fields[wire][0], True)
+        if not fields:
+            return None
+        return [(w, s, r) for w, (s, r) in fields.items()]
+
+    def _responses(self, op: dict[str, Any], ptr: str, ctx: str) -> tuple[str | None, str | None, tuple[ErrorIR, ...]]:
+        responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+        success = sorted(str(s) for s in responses if str(s).startswith("2"))
+        chosen = success[0] if success else ("default" if "default" in responses and not any(str(s)[0] in "45" for s in responses if str(s) != "default") else None)
+        response_name = event_name = None
+        if chosen is not None:
+            r_ptr = pointer_join(ptr, "responses", chosen)
+            resp = self.schemas.deref(responses[chosen], r_ptr)
+            content = resp.get("content") if isinstance(resp.get("content"), dict) else {}
+            for media, media_obj in content.items():
+                m_ptr = pointer_join(r_ptr, "content", media, "schema")
+                schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
+                if str(media).startswith("text/event-stream"):
+                    event_name = self._event_model(schema or {}, m_ptr, ctx)
+                elif _JSON.match(str(media)) and response_name is None and schema is not None:
+                    response_name = self._named(schema, m_ptr, ctx + "Response")
+        errors: list[ErrorIR] = []
+        for status in responses:
+            status = str(status)
+            if status.startswith(("1", "2", "3")) or (status == "default" and chosen == "default"):
+                continue
+            r_ptr = pointer_join(ptr, "responses", status)
+            resp = self.schemas.deref(responses[status], r_ptr)
+            content = resp.get("content") if isinstance(resp.get("content"), dict) else {}
+            model = None
+            for media, media_obj in content.items():
+                if _JSON.match(str(media)) and isinstance(media_obj, dict) and media_obj.get("schema") is not None:
+                    model = self._named(media_obj["schema"], pointer_join(r_ptr, "content", media, "schema"), ctx + naming.pascal(status) + "Error")
+                    break
+            if model is not None:
+                cls = self._error_class(model, status, resp)
+            else:
+                cls = _STATUS_CLASSES.get(status, "InternalServerError" if status.startswith("5") else "SDKError")
+            errors.append(ErrorIR(text.literal(status), text.literal(model), text.literal(cls)))
+        return response_name, event_name, tuple(errors)
+
+    def _named(self, schema: Any, ptr: str, context: str) -> str:
+        normal = self.schemas.add(schema, ptr, context)
+        name = self.schemas.ref_name(normal)
+        if name is None:
+            name = self.schemas.scope.claim(naming.pascal(context))
+            self.schemas.schemas[name] = normal
+        return name
+
+    def _event_model(self, schema: Any, ptr: str, ctx: str) -> str:
+        raw = self.schemas.deref(schema, ptr) if isinstance(schema, dict) else {}
+        props = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
+        # Speakeasy's convention describes the SSE frame ({event, data, id, retry}); the event
+        # payload users want is `data`.
+        if props and "data" in props and set(props) <= {"event", "data", "id", "retry"}:
+            return self._named(props["data"], pointer_join(ptr, "properties", "data"), ctx + "Event")
+        return self._named(schema, ptr, ctx + "Event")
+
+    def _error_class(self, model: str, status: str, resp: dict[str, Any]) -> str:
+        if model in self.error_classes:
+            return self.error_classes[model].class_name
+        # Rule: the model name plus "Error", unless it already ends so; a bare "Error" model
+        # becomes "ErrorResponse" so `errors.Error` never shadows the idea of an error base.
+        name = model if model.endswith("Error") and model != "Error" else ("ErrorResponse" if model == "Error" else model + "Error")
+        name = self.error_scope.claim(name)
+        base = _STATUS_CLASSES.get(status, "InternalServerError" if status.startswith("5") else "SDKError")
+        doc = text.doc_lines(resp.get("description")) or (f"Raised when the API answers with a {model} body.",)
+        self.error_classes[model] = ErrorClassIR(name, base, model, doc)
+        return name
+
+    def _op_security(self, op: dict[str, Any]) -> str:
+        if "security" not in op or not isinstance(op["security"], list):
+            return "None"
+        names: list[str] = []
+        for req in op["security"]:
+            if isinstance(req, dict):
+                names.extend(str(k) for k in req if str(k) not in names)
+        return text.literal(tuple(names))
+
+    def _retries_src(self, cfg: Any, ptr: str) -> str | None:
+        if not isinstance(cfg, dict):
+            return None
+        if cfg.get("strategy") == "none":
+            return "RetryConfig.none()"
+        backoff = cfg.get("backoff") if isinstance(cfg.get("backoff"), dict) else {}
+        def num(key: str, default: float) -> str:
+            value = backoff.get(key, default)
+            return repr(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(default)
+        codes = tuple(str(c) for c in cfg.get("statusCodes") or ["429", "500", "502", "503", "504"] if isinstance(c, (int, str)))
+        return (
+            "RetryConfig(backoff=BackoffStrategy("
+            f"initial_interval_ms={num('initialInterval', 500)}, max_interval_ms={num('maxInterval', 5000)}, "
+            f"exponent={num('exponent', 1.5)}, max_elapsed_ms={num('maxElapsedTime', 15000)}), "
+            f"retry_connection_errors={bool(cfg.get('retryConnectionErrors', True))!r}, status_codes={text.literal(codes)})"
+        )
+
+    # -- groups --------------------------------------------------------------------------------
+
+    def _group_tree(self, groups: dict[str, list[OperationIR]], docs: dict[str, str]) -> tuple[tuple[GroupIR, ...], tuple[ChildIR, ...]]:
+        keys: set[str] = set()
+        for key in groups:
+            parts = key.split(".")
+            for i in range(1, len(parts) + 1):
+                keys.add(".".join(parts[:i]))
+        module_scope = naming.Scope({"sdk", "models", "errors", "__init__"})
+        class_scope = naming.Scope(pascal_case=True)
+        modules: dict[str, str] = {}
+        classes: dict[str, str] = {}
+        for key in sorted(keys):
+            modules[key] = module_scope.claim(naming.module(key.replace(".", "_")))
+            classes[key] = class_scope.claim(naming.pascal(key.replace(".", " ")))
+        def children_of(parent: str) -> tuple[ChildIR, ...]:
+            depth = parent.count(".") + 1 if parent else 0
+            out = []
+            for key in sorted(keys):
+                if key.count(".") == depth and (not parent or key.startswith(parent + ".")):
+                    out.append(ChildIR(key.rsplit(".", 1)[-1], modules[key], classes[key]))
+            return tuple(out)
+        irs = tuple(
+            GroupIR(key, modules[key], classes[key], text.doc_lines(docs.get(key.rsplit(".", 1)[-1], "")) or (f"Operations of the {key} group.",),
+                    tuple(groups.get(key, [])), children_of(key))
+            for key in sorted(keys)
+        )
+        return irs, children_of("")
+
+
+class _Drop(Exception):
+    """This operation cannot be generated faithfully."""
+
+
+def _pick_media(content: dict[str, Any]) -> tuple[str, str]:
+    for media in content:
+        if _JSON.match(str(media)) and media != "*/*":
+            return media, "json"
+    for media in content:
+        m = str(media)
+        if m.startswith("multipart/"):
+            return media, "multipart"
+        if m == "application/x-www-form-urlencoded":
+            return media, "form"
+    for media in content:
+        if str(media).startswith("text/"):
+            return media, "text"
+    first = next(iter(content))
+    return first, "json" if first == "*/*" else "binary"
+
+
+def _has_json_success(op: dict[str, Any]) -> bool:
+    responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+    for status, resp in responses.items():
+        if str(status).startswith("2") and isinstance(resp, dict):
+            for media in (resp.get("content") or {}):
+                if _JSON.match(str(media)):
+                    return True
+    return False
+
+
+def _optional(annotation: str) -> str:
+    return annotation if annotation == "Any" or annotation.endswith("| None") else f"{annotation} | None"
+
+
+def _param_doc(param: dict[str, Any], schema: dict[str, Any]) -> tuple[str, ...]:
+    lines = list(text.doc_lines(param.get("description") or schema.get("description"), width=80))
+    facts = []
+    if isinstance(schema, dict):
+        if "default" in schema and _scalar(schema["default"]):
+            facts.append(f"Server default: {text.literal(schema['default'])}.")
+        for key, label in (("minimum", "Minimum"), ("maximum", "Maximum"), ("minLength", "Min length"), ("maxLength", "Max length")):
+            if key in schema and _scalar(schema[key]):
+                facts.append(f"{label}: {schema[key]!r}.")
+        if isinstance(schema.get("pattern"), str):
+            facts.append(f"Pattern: {schema['pattern']}")
+    if facts:
+        lines.extend(text.doc_lines(" ".join(facts), width=80))
+    return tuple(lines) or ("See the API reference.",)
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _pep440(version: str) -> str:
+    return version if re.fullmatch(r"\d+(\.\d+){0,3}", version) else "0.1.0"

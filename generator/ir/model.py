@@ -1,0 +1,138 @@
+"""The IR: everything the templates need, as finished strings (names, annotations, literals, doc lines)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """One keyword argument of a generated method, rendered as `name: annotation = default`."""
+
+    name: str
+    annotation: str
+    default: str | None  # Python source of the default; None means required
+    doc: tuple[str, ...] = ()
+
+    @property
+    def rendered(self) -> str:
+        return f"{self.name}: {self.annotation}" + (f" = {self.default}" if self.default is not None else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    args: tuple[str, ...]  # rendered arguments, keyword-only
+    returns: str
+    returns_async: str
+    overload: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ParamIR:
+    py_name: str
+    wire_lit: str  # Python literal of the wire name
+    location_lit: str
+    style_lit: str
+    explode: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BodyIR:
+    media_type_lit: str
+    kind_lit: str
+    fields: tuple[tuple[str, str], ...]  # (wire literal, python name) for a body built from kwargs
+    single_arg: str | None  # the argument that is the whole body, when not built from kwargs
+    nullable_lits: tuple[str, ...]  # wire literals of fields that may be sent as JSON null
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorIR:
+    status_lit: str
+    model_lit: str  # literal of the model name, or "None"
+    class_lit: str
+
+
+@dataclass(frozen=True, slots=True)
+class OperationIR:
+    name: str  # Python method name
+    const: str  # module-level descriptor name
+    operation_id_lit: str
+    method_lit: str
+    path_lit: str
+    doc: tuple[str, ...]
+    args_doc: tuple[tuple[str, tuple[str, ...]], ...]
+    signatures: tuple[Signature, ...]
+    params: tuple[ParamIR, ...]
+    body: BodyIR | None
+    response_lit: str  # literal model name or "None"
+    event_lit: str
+    stream_expr: str  # Python expression passed as `stream=`
+    errors: tuple[ErrorIR, ...]
+    security_src: str
+    timeout_src: str
+    retries_src: str
+    sentinel_lit: str
+    deprecated: bool
+    method_md: str = ""
+    path_md: str = ""
+    summary_md: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChildIR:
+    attr: str
+    module: str
+    class_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroupIR:
+    key: str
+    module: str
+    class_name: str
+    doc: tuple[str, ...]
+    operations: tuple[OperationIR, ...]
+    children: tuple[ChildIR, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityIR:
+    name_lit: str
+    type_lit: str
+    scheme_lit: str
+    location_lit: str
+    param_lit: str
+    arg: str  # constructor argument name
+    annotation: str
+    doc: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorClassIR:
+    class_name: str
+    base: str
+    model: str  # model name in the models module
+    doc: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SdkIR:
+    package: str
+    dist_name: str
+    version: str
+    generator_version: str
+    title_lit: str
+    title_doc: tuple[str, ...]
+    title_md: str
+    title_toml: str
+    doc: tuple[str, ...]
+    servers: tuple[str, ...]  # literals
+    security: tuple[SecurityIR, ...]
+    default_retries_src: str
+    user_agent_lit: str
+    root_children: tuple[ChildIR, ...]
+    groups: tuple[GroupIR, ...]
+    error_classes: tuple[ErrorClassIR, ...]
+    models_doc: dict[str, Any] = field(repr=False)  # normalised schemas for datamodel-code-generator
+    operation_count: int = 0

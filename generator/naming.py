@@ -1,0 +1,120 @@
+"""Every naming rule of the generator, in one place.
+
+Called only while building the IR. The rules, applied in this order:
+
+1. Text is NFKD-normalised; ASCII letters and digits are kept, every other run of characters
+   becomes a word break. A name with no ASCII letter or digit left (for example Japanese text)
+   becomes ``x`` followed by the hex code points of its first characters, so it stays stable.
+2. Words are split at case changes (``getResponseID`` → ``get``, ``response``, ``id``); digits
+   stay with the word before them (``v2beta`` → ``v2``, ``beta``).
+3. Component schema names that already are valid identifiers are kept as they are
+   (``ResponseMCPCallInProgressEvent``) so models match the names in the spec; others get
+   PascalCase. snake_case for functions, methods, parameters, fields and modules; PascalCase for classes.
+4. A name starting with a digit gets the prefix ``n_`` (snake) or ``N`` (Pascal).
+5. Python keywords and soft keywords get a trailing underscore (``from`` → ``from_``).
+   Builtins are allowed as parameter and method names (shadowing is local to a function) but not
+   as class or module names, where they get a trailing underscore too.
+6. Names the SDK itself uses in the same scope (reserved names) get the suffix ``_`` too.
+7. Collisions inside one scope resolve by a fixed rule: the first name in document order keeps
+   its name; later ones get ``_2``, ``_3`` … (snake) or ``2``, ``3`` … (Pascal).
+
+Wire names (JSON properties, parameter names, headers) are never changed; only the Python
+side is named here.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+
+_WORD_BREAK = re.compile(r"[^0-9A-Za-z]+")
+_CASE_SPLIT = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
+
+PYTHON_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
+BUILTIN_NAMES = frozenset(dir(builtins))
+# Names a generated model module or runtime already binds; a schema may not take them.
+MODEL_RESERVED = frozenset(
+    {
+        "Annotated", "Any", "BaseModel", "Field", "Literal", "RootModel", "TypeAliasType",
+        "Optional", "Union", "List", "Dict", "AwareDatetime", "AnyUrl", "EmailStr", "ConfigDict",
+        "UnknownEvent", "Enum", "date", "datetime", "time", "timedelta", "UUID", "Decimal",
+        "models", "annotations",
+    }
+)
+# Keyword arguments every generated method takes besides the operation's own.
+METHOD_OPTIONS = ("server_url", "timeout_ms", "http_headers", "retries")
+
+
+def words(text: str) -> list[str]:
+    normal = unicodedata.normalize("NFKD", text)
+    ascii_only = normal.encode("ascii", "ignore").decode("ascii")
+    out: list[str] = []
+    for chunk in _WORD_BREAK.split(ascii_only):
+        if chunk:
+            out.extend(w.lower() for w in _CASE_SPLIT.findall(chunk))
+    if not out:
+        digest = "".join(f"{ord(c):x}" for c in text[:8]) or "0"
+        out = ["x" + digest]
+    return out
+
+
+def snake(text: str) -> str:
+    name = "_".join(words(text))
+    if name[0].isdigit():
+        name = "n_" + name
+    if name in PYTHON_RESERVED:
+        name += "_"
+    return name
+
+
+def pascal(text: str) -> str:
+    name = "".join(w[:1].upper() + w[1:] for w in words(text))
+    if name[0].isdigit():
+        name = "N" + name
+    if name in PYTHON_RESERVED or name in BUILTIN_NAMES or name in MODEL_RESERVED:
+        name += "_"
+    return name
+
+
+def class_name(text: str) -> str:
+    """Model class name for a component schema (rule 3: valid identifiers are kept)."""
+    if text.isidentifier() and text.isascii() and not text.startswith("_") and text[0].isupper():
+        if text not in PYTHON_RESERVED and text not in BUILTIN_NAMES and text not in MODEL_RESERVED:
+            return text
+    return pascal(text)
+
+
+def module(text: str) -> str:
+    name = snake(text)
+    if name in BUILTIN_NAMES or name.startswith("_"):
+        name += "_"
+    return name
+
+
+class Scope:
+    """One namespace in which names must be unique (rule 7)."""
+
+    def __init__(self, reserved: frozenset[str] | set[str] = frozenset(), *, pascal_case: bool = False):
+        self._taken: set[str] = set(reserved)
+        self._reserved = frozenset(reserved)
+        self._pascal = pascal_case
+
+    def claim(self, name: str) -> str:
+        if name in self._reserved:
+            name += "_"
+        candidate, n = name, 1
+        while candidate in self._taken:
+            n += 1
+            candidate = f"{name}{n}" if self._pascal else f"{name}_{n}"
+        self._taken.add(candidate)
+        return candidate
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._taken
+
+
+def constant(text: str) -> str:
+    """Module-level constant for an operation descriptor: ``_GET_RESPONSE``."""
+    return "_" + snake(text).upper().strip("_")

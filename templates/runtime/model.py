@@ -1,0 +1,224 @@
+"""The base of generated models, and the lazy, cached lookup of models by name.
+
+Models are tolerant of what servers send: unknown fields are kept, a body that does not
+match its schema is still returned (built without validation, with a logged warning), and an
+event of a type the SDK does not know arrives as ``UnknownEvent``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import types
+import typing
+from typing import Any, Iterator, Literal, TypeVar, Union
+
+import pydantic
+from pydantic import ConfigDict, TypeAdapter, ValidationError
+
+__all__ = ["BaseModel", "UnknownEvent", "LazyModule", "Models"]
+
+_M = TypeVar("_M", bound="BaseModel")
+
+
+class _Once(Iterator[_M]):
+    """Yields one item, once."""
+
+    __slots__ = ("_item",)
+
+    def __init__(self, item: _M) -> None:
+        self._item: _M | None = item
+
+    def __iter__(self) -> _Once[_M]:
+        return self
+
+    def __next__(self) -> _M:
+        item, self._item = self._item, None
+        if item is None:
+            raise StopIteration
+        return item
+
+
+class BaseModel(pydantic.BaseModel):
+    """Base of every generated model."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+
+    # A call that can stream may get a plain result (the server chose JSON). Making every
+    # result usable as `with res as events: for event in events:` keeps one code path for
+    # callers. __iter__ stays pydantic's (field pairs).
+    def __enter__(self: _M) -> Iterator[_M]:
+        return _Once(self)
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+
+class UnknownEvent(BaseModel):
+    """A stream event the SDK has no model for; ``data`` is the decoded JSON (or the raw
+    text when the payload is not JSON)."""
+
+    type: str | None = None
+    data: Any = None
+
+
+class LazyModule:
+    """A module imported on first use, with attribute lookups cached."""
+
+    __slots__ = ("name", "_module", "_cache")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._module: types.ModuleType | None = None
+        self._cache: dict[str, Any] = {}
+
+    def get(self, attr: str) -> Any:
+        try:
+            return self._cache[attr]
+        except KeyError:
+            pass
+        if self._module is None:
+            self._module = importlib.import_module(self.name)
+        value = self._cache[attr] = getattr(self._module, attr)
+        return value
+
+
+def _literal_values(annotation: Any) -> tuple[Any, ...]:
+    if typing.get_origin(annotation) is Literal:
+        return typing.get_args(annotation)
+    return ()
+
+
+def _union_members(annotation: Any) -> tuple[Any, ...]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _union_members(typing.get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return typing.get_args(annotation)
+    return ()
+
+
+class _Entry:
+    """Everything cached for one model name."""
+
+    __slots__ = ("name", "target", "adapter", "unwrap", "_tags")
+
+    def __init__(self, name: str, target: Any) -> None:
+        self.name = name
+        self.target = target
+        self.adapter: TypeAdapter[Any] = TypeAdapter(target)
+        self.unwrap = isinstance(target, type) and issubclass(target, pydantic.RootModel)
+        self._tags: tuple[str, dict[Any, type[pydantic.BaseModel]]] | None = None
+
+    def tags(self) -> tuple[str, dict[Any, type[pydantic.BaseModel]]]:
+        """For a union of models told apart by a Literal field: (JSON key, tag → member).
+        Only needed on the slow path, so computed on first need."""
+        if self._tags is None:
+            self._tags = self._find_tags()
+        return self._tags
+
+    def _find_tags(self) -> tuple[str, dict[Any, type[pydantic.BaseModel]]]:
+        annotation: Any = self.target
+        field_name = "type"
+        if self.unwrap:
+            root = self.target.model_fields["root"]
+            annotation = root.annotation
+            if isinstance(root.discriminator, str):
+                field_name = root.discriminator
+        key = field_name
+        table: dict[Any, type[pydantic.BaseModel]] = {}
+        for member in _union_members(annotation):
+            if not (isinstance(member, type) and issubclass(member, pydantic.BaseModel)):
+                continue
+            field = member.model_fields.get(field_name)
+            if field is None:
+                continue
+            key = field.alias or field_name
+            for value in _literal_values(field.annotation):
+                table.setdefault(value, member)
+        return key, table
+
+
+class Models:
+    """Parses bodies and events into the generated models, looked up by name.
+
+    One TypeAdapter per name, built on first use and reused for every later call.
+    """
+
+    __slots__ = ("_module", "_entries", "_log")
+
+    def __init__(self, module_name: str, logger: logging.Logger) -> None:
+        self._module = LazyModule(module_name)
+        self._entries: dict[str, _Entry] = {}
+        self._log = logger
+
+    def _entry(self, name: str) -> _Entry:
+        entry = self._entries.get(name)
+        if entry is None:
+            entry = self._entries[name] = _Entry(name, self._module.get(name))
+        return entry
+
+    def parse(self, name: str, raw: str | bytes) -> Any:
+        """Validate a JSON body. Raises ValueError only when the body is not JSON."""
+        entry = self._entry(name)
+        try:
+            value = entry.adapter.validate_json(raw)
+        except ValidationError as exc:
+            return self._tolerate(entry, json.loads(raw), exc)
+        return value.root if entry.unwrap else value
+
+    def parse_data(self, name: str, data: Any) -> Any:
+        """Like ``parse`` for already-decoded JSON data."""
+        entry = self._entry(name)
+        try:
+            value = entry.adapter.validate_python(data)
+        except ValidationError as exc:
+            return self._tolerate(entry, data, exc)
+        return value.root if entry.unwrap else value
+
+    def parse_event(self, name: str | None, data: str, event: str | None = None) -> Any:
+        """One SSE payload. Never raises: unknown or non-JSON payloads become UnknownEvent."""
+        if name is None:
+            try:
+                return json.loads(data)
+            except ValueError:
+                return data
+        entry = self._entry(name)
+        try:
+            value = entry.adapter.validate_json(data)
+        except ValidationError as exc:
+            try:
+                payload = json.loads(data)
+            except ValueError:
+                return UnknownEvent(type=event, data=data)
+            key, table = entry.tags()
+            if table and (not isinstance(payload, dict) or payload.get(key) not in table):  # pyright: ignore[reportUnknownMemberType]
+                tag: Any = payload.get(key) if isinstance(payload, dict) else event  # pyright: ignore[reportUnknownMemberType]
+                return UnknownEvent(type=tag if isinstance(tag, str) else event, data=payload)
+            return self._tolerate(entry, payload, exc)
+        return value.root if entry.unwrap else value
+
+    def _tolerate(self, entry: _Entry, data: Any, exc: ValidationError) -> Any:
+        """Keep a body that does not match its schema instead of failing the call.
+
+        The result is built without validation, one level deep: a model whose fields hold
+        the data as sent. Callers get the server's data rather than an exception.
+        """
+        first = exc.errors(include_input=False, include_url=False)[0]
+        self._log.warning(
+            "response does not match model %s (%d errors, first at %s: %s); returning it unvalidated",
+            entry.name,
+            exc.error_count(),
+            ".".join(str(p) for p in first["loc"]) or "<root>",
+            first["msg"],
+        )
+        target: Any = entry.target
+        if not isinstance(data, dict):
+            return data
+        if entry.unwrap or not (isinstance(target, type) and issubclass(target, pydantic.BaseModel)):
+            key, table = entry.tags()  # a union: build the member the tag names
+            target = table.get(data.get(key))  # pyright: ignore[reportUnknownMemberType]
+        if target is None:
+            return data
+        return target.model_construct(**data)  # pyright: ignore[reportUnknownArgumentType]

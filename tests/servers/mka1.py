@@ -1,0 +1,201 @@
+"""A small stand-in for the MKA1 Responses API, for behaviour tests of the generated SDK.
+
+It answers like the real API (shapes from the fact sheet's examples), records every request it
+receives so tests can check what went over the wire, and can inject faults.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+PREFIX = "/api/v1/llm/responses"
+
+
+def response_object(response_id: str = "resp_get123", status: str = "completed", **extra: Any) -> dict[str, Any]:
+    obj: dict[str, Any] = {
+        "id": response_id,
+        "object": "response",
+        "created_at": 1735689600,
+        "completed_at": 1735689601,
+        "status": status,
+        "error": None,
+        "incomplete_details": None,
+        "background": False,
+        "instructions": None,
+        "max_output_tokens": None,
+        "max_tool_calls": 30,
+        "metadata": {},
+        "model": "meetkai:functionary-urdu-mini-pak",
+        "output": [
+            {
+                "type": "message",
+                "id": "msg_abc123",
+                "role": "assistant",
+                "content": [{"type": "output_text", "text": "The capital of France is Paris.", "annotations": []}],
+                "status": "completed",
+            }
+        ],
+        "output_text": "The capital of France is Paris.",
+        "parallel_tool_calls": True,
+        "previous_response_id": None,
+        "reasoning": {"effort": None, "summary": None},
+        "service_tier": "auto",
+        "store": True,
+        "text": {"format": {"type": "text"}, "verbosity": "medium"},
+        "tool_choice": "auto",
+        "tools": [],
+        "truncation": "auto",
+        "usage": {
+            "input_tokens": 8,
+            "input_tokens_details": {"cached_tokens": 0},
+            "output_tokens": 7,
+            "output_tokens_details": {"reasoning_tokens": 0},
+            "total_tokens": 15,
+        },
+        "user": None,
+    }
+    obj.update(extra)
+    return obj
+
+
+def stream_events(response_id: str, start_after: int = -1) -> list[dict[str, Any]]:
+    """The events of one short generation, with sequence numbers 0..n."""
+    words = ["The", " capital", " is", " Paris."]
+    events: list[dict[str, Any]] = [{"type": "response.created", "response": response_object(response_id, "in_progress")}]
+    events.append({"type": "response.in_progress", "response": response_object(response_id, "in_progress")})
+    for word in words:
+        events.append({"type": "response.output_text.delta", "item_id": "msg_abc123", "output_index": 0,
+                       "content_index": 0, "delta": word})
+    events.append({"type": "response.output_text.done", "item_id": "msg_abc123", "output_index": 0,
+                   "content_index": 0, "text": "".join(words)})
+    events.append({"type": "response.completed", "response": response_object(response_id)})
+    for i, event in enumerate(events):
+        event["sequence_number"] = i
+    return [e for e in events if e["sequence_number"] > start_after]
+
+
+def sse_frame(event: dict[str, Any]) -> bytes:
+    return f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode()
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class MKA1State:
+    requests: list[Recorded] = field(default_factory=list)
+    # status codes to answer with before behaving normally, consumed one per request
+    fail_with: list[int] = field(default_factory=list)
+
+    def last(self) -> Recorded:
+        return self.requests[-1]
+
+
+def build_app(state: MKA1State) -> Starlette:
+    async def record(request: Request) -> Response | None:
+        raw = await request.body()
+        body: Any = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except json.JSONDecodeError:
+                body = raw.decode("latin-1")
+        state.requests.append(Recorded(request.method, request.url.path, list(request.query_params.multi_items()),
+                                       {k.lower(): v for k, v in request.headers.items()}, body))
+        if not request.headers.get("authorization", "").startswith("Bearer "):
+            return JSONResponse({"error": {"message": "missing bearer token", "type": "authentication_error"}}, 401)
+        if state.fail_with:
+            code = state.fail_with.pop(0)
+            return JSONResponse({"error": {"message": f"injected {code}", "type": "server_error"}}, code,
+                                headers={"Retry-After": "0"})
+        return None
+
+    def sse(events: list[dict[str, Any]]) -> StreamingResponse:
+        async def gen():  # type: ignore[no-untyped-def]
+            for event in events:
+                yield sse_frame(event)
+                await asyncio.sleep(0)
+        return StreamingResponse(gen(), media_type="text/event-stream")
+
+    async def create(request: Request) -> Response:
+        if (early := await record(request)) is not None:
+            return early
+        body = state.last().body or {}
+        if "model" not in body:
+            return JSONResponse({"error": {"message": "model is required", "type": "invalid_request_error"}}, 400)
+        if body.get("stream"):
+            return sse(stream_events("resp_new123"))
+        status = "queued" if body.get("background") else "completed"
+        return JSONResponse(response_object("resp_new123", status, model=body["model"], background=bool(body.get("background"))))
+
+    async def list_responses(request: Request) -> Response:
+        if (early := await record(request)) is not None:
+            return early
+        return JSONResponse({"object": "list", "data": [response_object("resp_abc123", metadata={"status": "reviewed"})],
+                             "first_id": "resp_abc123", "last_id": "resp_abc123", "has_more": False})
+
+    async def one(request: Request) -> Response:
+        if (early := await record(request)) is not None:
+            return early
+        rid = request.path_params["response_id"]
+        if not rid.startswith(("resp_", "resp-")):
+            return JSONResponse({"error": {"message": f"no response {rid}", "type": "not_found"}}, 404)
+        if request.method == "DELETE":
+            return JSONResponse({"id": rid, "object": "response", "deleted": True})
+        if request.method == "POST":
+            return JSONResponse(response_object(rid, metadata=(state.last().body or {}).get("metadata", {})))
+        if request.query_params.get("stream") == "true":
+            after = int(request.query_params.get("starting_after", "-1"))
+            return sse(stream_events(rid, after))
+        return JSONResponse(response_object(rid))
+
+    async def cancel(request: Request) -> Response:
+        if (early := await record(request)) is not None:
+            return early
+        return JSONResponse(response_object(request.path_params["response_id"], "cancelled", output=[], output_text=""))
+
+    async def wake(request: Request) -> Response:
+        if (early := await record(request)) is not None:
+            return early
+        rid = request.path_params["response_id"]
+        if rid == "resp_finished":
+            return Response(status_code=409)
+        return JSONResponse({"object": "response.sleep_wake", "response_id": rid, "created_at": "2026-05-01T16:30:00.000Z"})
+
+    async def input_items(request: Request) -> Response:
+        if (early := await record(request)) is not None:
+            return early
+        item = {"type": "message", "id": "msg_user_abc123", "role": "user", "content": "What is the capital of France?"}
+        return JSONResponse({"object": "list", "data": [item], "first_id": "msg_user_abc123",
+                             "last_id": "msg_user_abc123", "has_more": False})
+
+    async def compact(request: Request) -> Response:
+        if (early := await record(request)) is not None:
+            return early
+        usage = response_object()["usage"]
+        return JSONResponse({"id": "resp_cmp123", "object": "response.compaction", "created_at": 1735689600,
+                             "output": [], "usage": usage})
+
+    return Starlette(routes=[
+        Route(PREFIX, create, methods=["POST"]),
+        Route(PREFIX, list_responses, methods=["GET"]),
+        Route(PREFIX + "/compact", compact, methods=["POST"]),
+        Route(PREFIX + "/{response_id}", one, methods=["GET", "POST", "DELETE"]),
+        Route(PREFIX + "/{response_id}/cancel", cancel, methods=["POST"]),
+        Route(PREFIX + "/{response_id}/wake", wake, methods=["POST"]),
+        Route(PREFIX + "/{response_id}/input_items", input_items, methods=["GET"]),
+    ])
