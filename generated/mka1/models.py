@@ -4815,8 +4815,8 @@ class WebSearchToolCall(BaseModel):
 
 Item = TypeAliasType(
     "Item",
-    InputMessage
-    | OutputMessage
+    OutputMessage
+    | InputMessage
     | OutputAudioItem
     | FileSearchToolCall
     | ComputerToolCall
@@ -4841,7 +4841,7 @@ Item = TypeAliasType(
     | ResponseCompactionItem,
 )
 """
-Any conversation item: input or output messages, tool calls and their outputs, reasoning, references and compactions. Every member carries a constant `type`, but `message` is shared by the input and the output message, so the union has no discriminator; the remaining type values identify exactly one member.
+Any conversation item: input or output messages, tool calls and their outputs, reasoning, references and compactions. Every member carries a constant `type`, but `message` is shared by the input and the output message, so the union has no discriminator; the remaining type values identify exactly one member. The output message is listed first: it is the narrower of the two, so a model-written message (with an ID and output content parts) reads as an output message, and anything it does not fit falls through to the input message.
 """
 
 

@@ -82,8 +82,8 @@ class SDK(BaseSDK):
             ),
             client=client,
             async_client=async_client,
-            models_module=__package__ + ".models",
-            errors_module=__package__ + ".errors",
+            models_module="mka1.models",
+            errors_module="mka1.errors",
             user_agent="mka1/1.1.0 sdkgen/0.1.0 python",
             logger_name="mka1",
         )

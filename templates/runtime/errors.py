@@ -197,13 +197,13 @@ def server_message(body: str) -> str | None:
         return None
     if not isinstance(data, dict):
         return None
-    error = data.get("error")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
-    if isinstance(error, dict) and isinstance(error.get("message"), str):  # pyright: ignore[reportUnknownMemberType]
-        return error["message"]  # pyright: ignore[reportUnknownVariableType]
+    error = data.get("error")
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return error["message"]
     if isinstance(error, str):
         return error
     for key in ("message", "detail"):
-        value: Any = data.get(key)  # pyright: ignore[reportUnknownMemberType]
+        value: Any = data.get(key)
         if isinstance(value, str):
             return value
         if value is not None:

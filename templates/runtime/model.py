@@ -193,8 +193,8 @@ class Models:
             except ValueError:
                 return UnknownEvent(type=event, data=data)
             key, table = entry.tags()
-            if table and (not isinstance(payload, dict) or payload.get(key) not in table):  # pyright: ignore[reportUnknownMemberType]
-                tag: Any = payload.get(key) if isinstance(payload, dict) else event  # pyright: ignore[reportUnknownMemberType]
+            if table and (not isinstance(payload, dict) or payload.get(key) not in table):
+                tag: Any = payload.get(key) if isinstance(payload, dict) else event
                 return UnknownEvent(type=tag if isinstance(tag, str) else event, data=payload)
             return self._tolerate(entry, payload, exc)
         return value.root if entry.unwrap else value
@@ -216,9 +216,11 @@ class Models:
         target: Any = entry.target
         if not isinstance(data, dict):
             return data
-        if entry.unwrap or not (isinstance(target, type) and issubclass(target, pydantic.BaseModel)):
+        if entry.unwrap or not (
+            isinstance(target, type) and issubclass(target, pydantic.BaseModel)
+        ):
             key, table = entry.tags()  # a union: build the member the tag names
-            target = table.get(data.get(key))  # pyright: ignore[reportUnknownMemberType]
+            target = table.get(data.get(key))
         if target is None:
             return data
-        return target.model_construct(**data)  # pyright: ignore[reportUnknownArgumentType]
+        return target.model_construct(**data)

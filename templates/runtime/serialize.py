@@ -11,7 +11,7 @@ import base64
 import datetime
 import enum
 import json
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 from urllib.parse import quote, urlencode
 
 import pydantic
@@ -56,9 +56,9 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return to_jsonable(value.value)
     if isinstance(value, Mapping):
-        return {_text(k): to_jsonable(v) for k, v in value.items() if v is not NOT_GIVEN}  # pyright: ignore[reportUnknownVariableType]
+        return {_text(k): to_jsonable(v) for k, v in value.items() if v is not NOT_GIVEN}
     if isinstance(value, _ARRAYS):
-        return [to_jsonable(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
+        return [to_jsonable(v) for v in value]
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
     if isinstance(value, (bytes, bytearray)):
@@ -126,12 +126,12 @@ def _items(value: Any, explode: bool, enc: Callable[[str], str]) -> list[str]:
     ``k, v`` (no explode) for objects, or the one scalar."""
     value = _shape(value)
     if isinstance(value, Mapping):
-        pairs = _object_items(value)  # pyright: ignore[reportUnknownArgumentType]
+        pairs = _object_items(value)
         if explode:
             return [f"{enc(k)}={enc(v)}" for k, v in pairs]
         return [enc(part) for pair in pairs for part in pair]
     if isinstance(value, _ARRAYS):
-        return [enc(v) for v in _array_items(value)]  # pyright: ignore[reportUnknownArgumentType]
+        return [enc(v) for v in _array_items(value)]
     return [enc(_text(value))]
 
 
@@ -173,27 +173,29 @@ _DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 def _deep_object(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
     value = _shape(value)
     if isinstance(value, Mapping):
-        for k, v in value.items():  # pyright: ignore[reportUnknownVariableType]
+        for k, v in value.items():
             if _given(v):
                 _deep_object(f"{prefix}[{_text(k)}]", v, out)
     elif isinstance(value, _ARRAYS):
-        out.extend((prefix, item) for item in _array_items(value))  # pyright: ignore[reportUnknownArgumentType]
+        out.extend((prefix, item) for item in _array_items(value))
     else:
         out.append((prefix, _text(value)))
 
 
-def _query_pairs(name: str, style: str, explode: bool, value: Any, out: list[tuple[str, str]]) -> None:
+def _query_pairs(
+    name: str, style: str, explode: bool, value: Any, out: list[tuple[str, str]]
+) -> None:
     value = _shape(value)
     if style == "deepObject":
         _deep_object(name, value, out)
     elif isinstance(value, Mapping):
-        pairs = _object_items(value)  # pyright: ignore[reportUnknownArgumentType]
+        pairs = _object_items(value)
         if explode:
             out.extend(pairs)
         elif pairs:
             out.append((name, ",".join(f"{k},{v}" for k, v in pairs)))
     elif isinstance(value, _ARRAYS):
-        items = _array_items(value)  # pyright: ignore[reportUnknownArgumentType]
+        items = _array_items(value)
         if explode:
             out.extend((name, item) for item in items)
         elif items:
@@ -213,13 +215,16 @@ def serialize_query(params: Sequence[Param], values: Mapping[str, Any]) -> list[
     return out
 
 
-def encode_query(pairs: Iterable[tuple[str, str]]) -> str:
-    """Percent-encode pairs into a query string.
+def encode_query(pairs: Iterable[tuple[str, str]], hide: Collection[str] = ()) -> str:
+    """Percent-encode pairs into a query string; values of keys in ``hide`` show as ``***``
+    (for logs).
 
     Commas stay literal because they are the form-style delimiter (``ids=1,2``); any other
     reserved character, spaces and "|" included, is encoded.
     """
-    return "&".join(f"{quote(k, safe='')}={quote(v, safe=',')}" for k, v in pairs)
+    return "&".join(
+        f"{quote(k, safe='')}={'***' if k in hide else quote(v, safe=',')}" for k, v in pairs
+    )
 
 
 def serialize_headers(params: Sequence[Param], values: Mapping[str, Any]) -> dict[str, str]:
@@ -259,7 +264,7 @@ def _body_fields(data: Any) -> list[tuple[str, Any]]:
         data = data.model_dump(by_alias=True, exclude_unset=True)
     if not isinstance(data, Mapping):
         raise TypeError(f"a form or multipart body must be a mapping, not {type(data).__name__}")
-    return [(_text(k), v) for k, v in data.items() if _given(v)]  # pyright: ignore[reportUnknownVariableType]
+    return [(_text(k), v) for k, v in data.items() if _given(v)]
 
 
 def encode_form(data: Any) -> bytes:
@@ -268,7 +273,7 @@ def encode_form(data: Any) -> bytes:
     for name, value in _body_fields(data):
         value = _shape(value)
         if isinstance(value, _ARRAYS):
-            pairs.extend((name, item) for item in _array_items(value))  # pyright: ignore[reportUnknownArgumentType]
+            pairs.extend((name, item) for item in _array_items(value))
         else:
             pairs.append((name, _text(value)))
     return urlencode(pairs).encode("ascii")
@@ -280,7 +285,7 @@ def is_file(value: Any) -> bool:
         return True
     return (
         isinstance(value, tuple)
-        and len(value) in (2, 3)  # pyright: ignore[reportUnknownArgumentType]
+        and len(value) in (2, 3)
         and (value[0] is None or isinstance(value[0], str))
         and (isinstance(value[1], (bytes, bytearray)) or hasattr(value[1], "read"))
     )
@@ -294,7 +299,7 @@ def split_multipart(data: Any) -> tuple[dict[str, str | list[str]], list[tuple[s
     fields: dict[str, str | list[str]] = {}
     files: list[tuple[str, Any]] = []
     for name, value in _body_fields(data):
-        items: list[Any] = list(value) if isinstance(value, (list, set, frozenset)) else [value]  # pyright: ignore[reportUnknownArgumentType]
+        items: list[Any] = list(value) if isinstance(value, (list, set, frozenset)) else [value]
         texts: list[str] = []
         for item in items:
             if not _given(item):

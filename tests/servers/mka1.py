@@ -90,6 +90,7 @@ def sse_frame(event: dict[str, Any]) -> bytes:
 class Recorded:
     method: str
     path: str
+    raw_path: str
     query: list[tuple[str, str]]
     headers: dict[str, str]
     body: Any
@@ -114,7 +115,7 @@ def build_app(state: MKA1State) -> Starlette:
                 body = json.loads(raw)
             except json.JSONDecodeError:
                 body = raw.decode("latin-1")
-        state.requests.append(Recorded(request.method, request.url.path, list(request.query_params.multi_items()),
+        state.requests.append(Recorded(request.method, request.url.path, request.scope["raw_path"].decode("latin-1"), list(request.query_params.multi_items()),
                                        {k.lower(): v for k, v in request.headers.items()}, body))
         if not request.headers.get("authorization", "").startswith("Bearer "):
             return JSONResponse({"error": {"message": "missing bearer token", "type": "authentication_error"}}, 401)
@@ -190,6 +191,11 @@ def build_app(state: MKA1State) -> Starlette:
         return JSONResponse({"id": "resp_cmp123", "object": "response.compaction", "created_at": 1735689600,
                              "output": [], "usage": usage})
 
+    async def unknown(request: Request) -> Response:
+        if (early := await record(request)) is not None:
+            return early
+        return JSONResponse({"error": {"message": f"no route {request.url.path}", "type": "not_found"}}, 404)
+
     return Starlette(routes=[
         Route(PREFIX, create, methods=["POST"]),
         Route(PREFIX, list_responses, methods=["GET"]),
@@ -198,4 +204,5 @@ def build_app(state: MKA1State) -> Starlette:
         Route(PREFIX + "/{response_id}/cancel", cancel, methods=["POST"]),
         Route(PREFIX + "/{response_id}/wake", wake, methods=["POST"]),
         Route(PREFIX + "/{response_id}/input_items", input_items, methods=["GET"]),
+        Route("/{rest:path}", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
     ])

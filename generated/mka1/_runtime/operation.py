@@ -34,10 +34,15 @@ class Body:
     kind: "json", "form" (urlencoded from a dict), "multipart" (dict of fields; files are
     file-like objects or ``(filename, file_or_bytes[, content_type])`` tuples),
     "binary" (bytes, file-like or iterator of bytes) or "text".
+
+    nullable: wire names of the top-level fields that may be sent as JSON ``null``. When the
+    body is a dict built from keyword arguments, a ``None`` under any other key means "left
+    out" and is dropped; ``NOT_GIVEN`` is always dropped.
     """
 
     media_type: str
     kind: str
+    nullable: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

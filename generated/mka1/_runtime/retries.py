@@ -87,7 +87,7 @@ class Retrier:
     delay in seconds before the next attempt, or None to give up.
     """
 
-    __slots__ = ("_config", "_allowed", "_clock", "_random", "_now", "_start", "retries")
+    __slots__ = ("_config", "_allowed", "_clock", "_rand", "_now", "_start", "retries")
 
     def __init__(
         self,
@@ -101,7 +101,7 @@ class Retrier:
         self._config = config or RetryConfig.none()
         self._allowed = allowed and self._config.strategy == "backoff"
         self._clock = clock
-        self._random = random
+        self._rand = random
         self._now = now
         self._start = clock()
         self.retries = 0
@@ -126,7 +126,7 @@ class Retrier:
             delay = server_delay  # the server knows better than our schedule
         else:
             base = backoff.initial_interval_ms * backoff.exponent**self.retries
-            jitter = self._random() * 1000
+            jitter = self._rand() * 1000
             delay = min(base + jitter, backoff.max_interval_ms) / 1000
         elapsed = self._clock() - self._start
         if elapsed + delay > backoff.max_elapsed_ms / 1000:

@@ -28,7 +28,11 @@ class ServerSentEvent:
     __slots__ = ("event", "data", "id", "retry")
 
     def __init__(
-        self, data: str = "", event: str = "message", id: str | None = None, retry: int | None = None
+        self,
+        data: str = "",
+        event: str = "message",
+        id: str | None = None,
+        retry: int | None = None,
     ) -> None:
         self.data = data
         self.event = event
@@ -41,9 +45,12 @@ class ServerSentEvent:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ServerSentEvent):
             return NotImplemented
-        return (self.event, self.data, self.id, self.retry) == (other.event, other.data, other.id, other.retry)
-
-    __hash__ = None  # pyright: ignore[reportAssignmentType]  # mutable value object
+        return (self.event, self.data, self.id, self.retry) == (
+            other.event,
+            other.data,
+            other.id,
+            other.retry,
+        )
 
 
 class SSEDecoder:
@@ -53,7 +60,16 @@ class SSEDecoder:
     ``pending`` tells whether that would happen.
     """
 
-    __slots__ = ("_tail", "_skip_lf", "_started", "_event", "_data", "_retry", "last_event_id", "retry")
+    __slots__ = (
+        "_tail",
+        "_skip_lf",
+        "_started",
+        "_event",
+        "_data",
+        "_retry",
+        "last_event_id",
+        "retry",
+    )
 
     def __init__(self, last_event_id: str | None = None) -> None:
         self._tail: list[bytes] = []  # pieces of the unfinished last line
@@ -110,7 +126,11 @@ class SSEDecoder:
                     events.append(
                         ServerSentEvent(
                             b"\n".join(self._data).decode("utf-8", "replace"),
-                            "message" if self._event is None else self._event.decode("utf-8", "replace"),
+                            (
+                                "message"
+                                if self._event is None
+                                else self._event.decode("utf-8", "replace")
+                            ),
                             self.last_event_id,
                             self._retry,
                         )

@@ -307,7 +307,7 @@ class LlmResponses:
         fallback_models: list[str] | None = None,
         input: str | list[models.Item | dict[str, Any]] | None = None,
         instructions: str | None = None,
-        conversation: models.Conversation | dict[str, Any] | str | None | NotGiven = NOT_GIVEN,
+        conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
         previous_response_id: str | None = None,
         prompt: models.PromptTemplate | dict[str, Any] | None = None,
         include: list[models.Include] | None = None,
@@ -321,7 +321,6 @@ class LlmResponses:
         tools: (
             list[
                 models.FunctionToolDefinition
-                | dict[str, Any]
                 | models.FileSearchToolDefinition
                 | models.WebSearchToolDefinition
                 | models.WebSearchPreviewToolDefinition
@@ -336,6 +335,7 @@ class LlmResponses:
                 | models.HistoryToolDefinition
                 | models.SleepToolDefinition
                 | models.HostedToolShorthandDefinition
+                | dict[str, Any]
             ]
             | None
         ) = None,
@@ -383,7 +383,7 @@ class LlmResponses:
         fallback_models: list[str] | None = None,
         input: str | list[models.Item | dict[str, Any]] | None = None,
         instructions: str | None = None,
-        conversation: models.Conversation | dict[str, Any] | str | None | NotGiven = NOT_GIVEN,
+        conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
         previous_response_id: str | None = None,
         prompt: models.PromptTemplate | dict[str, Any] | None = None,
         include: list[models.Include] | None = None,
@@ -397,7 +397,6 @@ class LlmResponses:
         tools: (
             list[
                 models.FunctionToolDefinition
-                | dict[str, Any]
                 | models.FileSearchToolDefinition
                 | models.WebSearchToolDefinition
                 | models.WebSearchPreviewToolDefinition
@@ -412,6 +411,7 @@ class LlmResponses:
                 | models.HistoryToolDefinition
                 | models.SleepToolDefinition
                 | models.HostedToolShorthandDefinition
+                | dict[str, Any]
             ]
             | None
         ) = None,
@@ -458,7 +458,7 @@ class LlmResponses:
         fallback_models: list[str] | None = None,
         input: str | list[models.Item | dict[str, Any]] | None = None,
         instructions: str | None = None,
-        conversation: models.Conversation | dict[str, Any] | str | None | NotGiven = NOT_GIVEN,
+        conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
         previous_response_id: str | None = None,
         prompt: models.PromptTemplate | dict[str, Any] | None = None,
         include: list[models.Include] | None = None,
@@ -472,7 +472,6 @@ class LlmResponses:
         tools: (
             list[
                 models.FunctionToolDefinition
-                | dict[str, Any]
                 | models.FileSearchToolDefinition
                 | models.WebSearchToolDefinition
                 | models.WebSearchPreviewToolDefinition
@@ -487,6 +486,7 @@ class LlmResponses:
                 | models.HistoryToolDefinition
                 | models.SleepToolDefinition
                 | models.HostedToolShorthandDefinition
+                | dict[str, Any]
             ]
             | None
         ) = None,
@@ -554,8 +554,6 @@ class LlmResponses:
                 an alternative to passing instructions inline.
             include: Optional nested data to add to the output.
             text: Settings for the text output.
-            stream: When true, the response is sent as server-sent events while it is generated.
-                Server default: False.
             stream_options: Options for streamed responses.
             stream_events: Gateway extension that requires `background: true`; a foreground request that
                 sets it is refused. Makes the provider calls stream even if `stream` is not set,
@@ -627,6 +625,8 @@ class LlmResponses:
             audio: Audio output settings. Optional even when `modalities` contains `audio`;
                 defaults apply.
             user: End-user ID. Deprecated: use `safety_identifier` and `prompt_cache_key` instead.
+            stream: When true, the response is sent as server-sent events while it is generated.
+                Server default: False.
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -697,7 +697,7 @@ class LlmResponses:
         fallback_models: list[str] | None = None,
         input: str | list[models.Item | dict[str, Any]] | None = None,
         instructions: str | None = None,
-        conversation: models.Conversation | dict[str, Any] | str | None | NotGiven = NOT_GIVEN,
+        conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
         previous_response_id: str | None = None,
         prompt: models.PromptTemplate | dict[str, Any] | None = None,
         include: list[models.Include] | None = None,
@@ -711,7 +711,6 @@ class LlmResponses:
         tools: (
             list[
                 models.FunctionToolDefinition
-                | dict[str, Any]
                 | models.FileSearchToolDefinition
                 | models.WebSearchToolDefinition
                 | models.WebSearchPreviewToolDefinition
@@ -726,6 +725,7 @@ class LlmResponses:
                 | models.HistoryToolDefinition
                 | models.SleepToolDefinition
                 | models.HostedToolShorthandDefinition
+                | dict[str, Any]
             ]
             | None
         ) = None,
@@ -773,7 +773,7 @@ class LlmResponses:
         fallback_models: list[str] | None = None,
         input: str | list[models.Item | dict[str, Any]] | None = None,
         instructions: str | None = None,
-        conversation: models.Conversation | dict[str, Any] | str | None | NotGiven = NOT_GIVEN,
+        conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
         previous_response_id: str | None = None,
         prompt: models.PromptTemplate | dict[str, Any] | None = None,
         include: list[models.Include] | None = None,
@@ -787,7 +787,6 @@ class LlmResponses:
         tools: (
             list[
                 models.FunctionToolDefinition
-                | dict[str, Any]
                 | models.FileSearchToolDefinition
                 | models.WebSearchToolDefinition
                 | models.WebSearchPreviewToolDefinition
@@ -802,6 +801,7 @@ class LlmResponses:
                 | models.HistoryToolDefinition
                 | models.SleepToolDefinition
                 | models.HostedToolShorthandDefinition
+                | dict[str, Any]
             ]
             | None
         ) = None,
@@ -848,7 +848,7 @@ class LlmResponses:
         fallback_models: list[str] | None = None,
         input: str | list[models.Item | dict[str, Any]] | None = None,
         instructions: str | None = None,
-        conversation: models.Conversation | dict[str, Any] | str | None | NotGiven = NOT_GIVEN,
+        conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
         previous_response_id: str | None = None,
         prompt: models.PromptTemplate | dict[str, Any] | None = None,
         include: list[models.Include] | None = None,
@@ -862,7 +862,6 @@ class LlmResponses:
         tools: (
             list[
                 models.FunctionToolDefinition
-                | dict[str, Any]
                 | models.FileSearchToolDefinition
                 | models.WebSearchToolDefinition
                 | models.WebSearchPreviewToolDefinition
@@ -877,6 +876,7 @@ class LlmResponses:
                 | models.HistoryToolDefinition
                 | models.SleepToolDefinition
                 | models.HostedToolShorthandDefinition
+                | dict[str, Any]
             ]
             | None
         ) = None,
@@ -944,8 +944,6 @@ class LlmResponses:
                 an alternative to passing instructions inline.
             include: Optional nested data to add to the output.
             text: Settings for the text output.
-            stream: When true, the response is sent as server-sent events while it is generated.
-                Server default: False.
             stream_options: Options for streamed responses.
             stream_events: Gateway extension that requires `background: true`; a foreground request that
                 sets it is refused. Makes the provider calls stream even if `stream` is not set,
@@ -1017,6 +1015,8 @@ class LlmResponses:
             audio: Audio output settings. Optional even when `modalities` contains `audio`;
                 defaults apply.
             user: End-user ID. Deprecated: use `safety_identifier` and `prompt_cache_key` instead.
+            stream: When true, the response is sent as server-sent events while it is generated.
+                Server default: False.
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -1233,11 +1233,11 @@ class LlmResponses:
             starting_after: Resume point: only events whose `sequence_number` is greater than this value are
                 sent.
                 Minimum: -9007199254740991. Maximum: 9007199254740991.
-            stream: When true, the response is delivered as server-sent events while the agent works
-                on it.
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+            stream: When true, the response is delivered as server-sent events while the agent works
+                on it.
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -1325,11 +1325,11 @@ class LlmResponses:
             starting_after: Resume point: only events whose `sequence_number` is greater than this value are
                 sent.
                 Minimum: -9007199254740991. Maximum: 9007199254740991.
-            stream: When true, the response is delivered as server-sent events while the agent works
-                on it.
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+            stream: When true, the response is delivered as server-sent events while the agent works
+                on it.
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.

@@ -1,0 +1,61 @@
+"""The hand-written runtime core shared by every generated SDK.
+
+Copied verbatim into ``<package>/_runtime/``; it imports nothing from the generated package
+by name (models and errors are looked up by the module names given to ``ClientCore``).
+"""
+
+from .client import BaseSDK, ClientCore
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    SDKError,
+    StreamInterruptedError,
+    UnprocessableEntityError,
+)
+from .model import BaseModel, UnknownEvent
+from .operation import Body, ErrorSpec, Operation, Param, RetryPolicy, Security
+from .sse import AsyncEventStream, EventStream, ServerSentEvent, SSEDecoder
+from .types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
+
+__all__ = [
+    "APIConnectionError",
+    "APITimeoutError",
+    "AsyncEventStream",
+    "AuthenticationError",
+    "BackoffStrategy",
+    "BadRequestError",
+    "BaseModel",
+    "BaseSDK",
+    "Body",
+    "CallOptions",
+    "ClientCore",
+    "ConflictError",
+    "ErrorSpec",
+    "EventStream",
+    "InternalServerError",
+    "NOT_GIVEN",
+    "NotFoundError",
+    "NotGiven",
+    "Operation",
+    "Param",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "RetryConfig",
+    "RetryPolicy",
+    "SDKError",
+    "SSEDecoder",
+    "Security",
+    "ServerSentEvent",
+    "StreamInterruptedError",
+    "UnknownEvent",
+    "UnprocessableEntityError",
+]

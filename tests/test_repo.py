@@ -1,0 +1,78 @@
+"""The repository's promises: README commands, CI script, pre-commit hooks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from .helpers import ROOT
+
+
+def _readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    block = text.split("```bash\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_readme_opens_with_exactly_two_commands() -> None:
+    first_lines = (ROOT / "README.md").read_text().splitlines()[:8]
+    assert first_lines[0] == "# sdkgen"
+    commands = _readme_commands()
+    assert len(commands) == 2
+    assert commands[0].endswith("sdkgen generate")
+    assert "pytest" in commands[1]
+
+
+def test_ci_runs_the_readme_test_command_and_the_drift_check() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    test_command = _readme_commands()[1].replace("pip install -q", "pip install -q")
+    assert test_command in ci
+    assert ".venv/bin/sdkgen check" in ci
+    assert "set -euo pipefail" in ci
+
+
+def test_pre_commit_hooks_file_is_valid() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    ids = {h["id"]: h for h in hooks}
+    assert set(ids) == {"sdkgen-check", "sdkgen-generate"}
+    assert ids["sdkgen-check"]["entry"] == "sdkgen check"
+    assert all(h["language"] == "python" and h["pass_filenames"] is False for h in hooks)
+
+
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.test",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.test"}
+    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
+
+
+def test_pre_commit_check_hook_refuses_a_stale_sdk(tmp_path: Path) -> None:
+    """Real pre-commit, real git: the hook installs sdkgen from this checkout and runs it."""
+    pre_commit = shutil.which("pre-commit") or str(Path(os.sys.executable).parent / "pre-commit")
+    repo = tmp_path / "sdk-repo"
+    repo.mkdir()
+    assert _git(repo, "init", "-q").returncode == 0
+    spec = repo / "api.yaml"
+    spec.write_text((ROOT / "tests" / "golden" / "errors" / "spec.yaml").read_text())
+    (repo / "pyproject.toml").write_text('[tool.sdkgen]\nspec = "api.yaml"\noutput = "client"\npackage-name = "things"\n')
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    env.pop("VIRTUAL_ENV", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([pre_commit, "try-repo", str(ROOT), *args, "--all-files"], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=900)
+
+    _git(repo, "add", "-A")
+    generated = run("sdkgen-generate")
+    assert (repo / "client" / "things" / "sdk.py").is_file(), generated.stdout + generated.stderr
+    assert generated.returncode == 1  # files changed: pre-commit stops the commit so they get staged
+    _git(repo, "add", "-A")
+    assert run("sdkgen-check").returncode == 0
+    spec.write_text(spec.read_text().replace("deleteThing", "removeThing"))
+    _git(repo, "add", "-A")
+    stale = run("sdkgen-check")
+    assert stale.returncode == 1
+    assert "stale: things/resources/things.py" in stale.stdout
