@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--strict", action="store_true", help="treat every spec finding as an error")
         p.add_argument("--allow-partial", action="store_true", help="skip operations that cannot be generated instead of failing")
         p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+        if name == "generate":
+            p.add_argument("--fail-on-change", action="store_true",
+                           help="exit 1 when any file was written or removed (for pre-commit hooks)")
     p = sub.add_parser("validate", help="report every problem in the spec")
     p.add_argument("spec", type=Path)
     p.add_argument("--lenient", action="store_true", help="report validator findings as warnings")
@@ -90,6 +93,11 @@ def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
         elapsed = time.perf_counter() - started
         print(f"sdkgen: {result.ir.operation_count} operations, {len(result.files)} files, "
               f"{len(changed)} changed in {out} ({elapsed:.2f}s)", file=sys.stderr)
+    if args.fail_on_change and changed:
+        for path in changed:
+            print(f"changed: {path}")
+        print("sdkgen: the SDK was regenerated; stage the changes and commit again", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -40,6 +40,7 @@ def test_pre_commit_hooks_file_is_valid() -> None:
     ids = {h["id"]: h for h in hooks}
     assert set(ids) == {"sdkgen-check", "sdkgen-generate"}
     assert ids["sdkgen-check"]["entry"] == "sdkgen check"
+    assert ids["sdkgen-generate"]["entry"] == "sdkgen generate --fail-on-change"
     assert all(h["language"] == "python" and h["pass_filenames"] is False for h in hooks)
 
 
@@ -69,7 +70,9 @@ def test_pre_commit_check_hook_refuses_a_stale_sdk(tmp_path: Path) -> None:
     generated = run("sdkgen-generate")
     assert (repo / "client" / "things" / "sdk.py").is_file(), generated.stdout + generated.stderr
     assert generated.returncode == 1  # files changed: pre-commit stops the commit so they get staged
+    assert "changed: things/sdk.py" in generated.stdout
     _git(repo, "add", "-A")
+    assert run("sdkgen-generate").returncode == 0  # nothing left to regenerate
     assert run("sdkgen-check").returncode == 0
     spec.write_text(spec.read_text().replace("deleteThing", "removeThing"))
     _git(repo, "add", "-A")

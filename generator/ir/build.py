@@ -417,6 +417,7 @@ class _Builder:
                     break
             if model is not None:
                 cls = self._error_class(model, status, resp)
+                self._note_error_status(model, status)
             else:
                 cls = _STATUS_CLASSES.get(status, "InternalServerError" if status.startswith("5") else "SDKError")
             errors.append(ErrorIR(text.literal(status), text.literal(model), text.literal(cls)))
@@ -446,10 +447,16 @@ class _Builder:
         # becomes "ErrorResponse" so `errors.Error` never shadows the idea of an error base.
         name = model if model.endswith("Error") and model != "Error" else ("ErrorResponse" if model == "Error" else model + "Error")
         name = self.error_scope.claim(name)
-        base = _STATUS_CLASSES.get(status, "InternalServerError" if status.startswith("5") else "SDKError")
         doc = text.doc_lines(resp.get("description")) or (f"Raised when the API answers with a {model} body.",)
-        self.error_classes[model] = ErrorClassIR(name, base, model, doc)
+        self.error_classes[model] = ErrorClassIR(name, _status_base(status), model, doc)
         return name
+
+    def _note_error_status(self, model: str, status: str) -> None:
+        """A model used for errors of different kinds gets the common base, SDKError."""
+        current = self.error_classes[model]
+        if current.base != _status_base(status):
+            self.error_classes[model] = ErrorClassIR(current.class_name, "SDKError", model,
+                                                     text.doc_lines(f"Raised when the API answers with a {model} body."))
 
     def _op_security(self, op: dict[str, Any]) -> str:
         if "security" not in op or not isinstance(op["security"], list):
@@ -526,6 +533,10 @@ def _pick_media(content: dict[str, Any]) -> tuple[str, str]:
             return media, "text"
     first = next(iter(content))
     return first, "json" if first == "*/*" else "binary"
+
+
+def _status_base(status: str) -> str:
+    return _STATUS_CLASSES.get(status, "InternalServerError" if status.startswith("5") else "SDKError")
 
 
 def _has_json_success(op: dict[str, Any]) -> bool:

@@ -83,28 +83,29 @@ class _Call:
         self.secrets: list[str] = []
 
     def build(self, client: httpx.Client | httpx.AsyncClient, is_async: bool) -> httpx.Request:
-        content = self.content
-        if self.rewind is not None:
-            content.seek(self.rewind)
-        if hasattr(content, "read"):
-            content = _async_chunks(content) if is_async else _chunks(content)
-        elif (
-            is_async
-            and content is not None
-            and not isinstance(content, (bytes, str))
-            and not hasattr(content, "__aiter__")
-        ):
-            content = _async_iter(content)
+        """A fresh request for one attempt (a streamed body is a new iterator each time)."""
         data, files = self.files if self.files is not None else (None, None)
         return client.build_request(
             self.op.method,
             self.url,
             headers=self.headers,
-            content=content,
+            content=self._content(is_async),
             data=data,
             files=files,
             timeout=self.timeout,
         )
+
+    def _content(self, is_async: bool) -> Any:
+        content = self.content
+        if content is None or isinstance(content, bytes):
+            return content
+        if self.rewind is not None:
+            content.seek(self.rewind)
+        if hasattr(content, "read"):
+            return _async_chunks(content) if is_async else _chunks(content)
+        if is_async and not hasattr(content, "__aiter__"):
+            return _async_iter(content)  # httpx.AsyncClient only takes async iterables
+        return content
 
 
 def _chunks(file: Any) -> Iterator[bytes]:
@@ -135,10 +136,6 @@ def _replayable(value: Any) -> tuple[bool, int | None]:
             pass
         return False, None
     return False, None  # an iterator is consumed by the first attempt
-
-
-def _is_idempotency_key(name: str) -> bool:
-    return name.lower() == "idempotency-key"
 
 
 class ClientCore:
@@ -180,6 +177,10 @@ class ClientCore:
         self.default_retries = default_retries
         self.user_agent = user_agent
         self.log = logging.getLogger(logger_name)
+        if not self.log.handlers:
+            # Library convention: without it Python's last-resort handler prints our warnings
+            # to stderr of apps that configured no logging. Records still propagate.
+            self.log.addHandler(logging.NullHandler())
         self.models = Models(models_module, self.log)
         self.errors = LazyModule(errors_module)
         self._client = client
@@ -190,7 +191,7 @@ class ClientCore:
 
     # --- clients ---------------------------------------------------------------------------
 
-    def _sync_client(self) -> httpx.Client:
+    def _get_client(self) -> httpx.Client:
         client = self._client
         if client is None:
             with self._lock:
@@ -258,7 +259,7 @@ class ClientCore:
         # by every attempt, so the server can recognise the repeats.
         has_key_param = False
         for param in op.params:
-            if param.location == "header" and _is_idempotency_key(param.wire_name):
+            if param.location == "header" and param.wire_name.lower() == "idempotency-key":
                 has_key_param = True
                 headers.setdefault(param.wire_name.lower(), str(uuid.uuid4()))
 
@@ -348,11 +349,11 @@ class ClientCore:
             call.content = encode_json(body)
         elif kind == "form":
             call.content = encode_form(body)
-        elif isinstance(body, str):
-            call.content = body.encode()
-        elif isinstance(body, (bytearray, memoryview)):
+        elif isinstance(body, (bytes, bytearray, memoryview)):
             call.content = bytes(body)
-        else:
+        elif isinstance(body, str) or kind == "text":
+            call.content = str(body).encode()
+        else:  # binary: a file-like or an iterator of bytes, streamed as it is read
             call.content = body
         replayable, call.rewind = _replayable(call.content)
         return replayable
@@ -406,9 +407,8 @@ class ClientCore:
         return cls(redact(f"{call.where} {what}: {type(exc).__name__}: {exc}", call.secrets))
 
     def _is_event_stream(self, response: httpx.Response) -> bool:
-        return response.is_success and response.headers.get("content-type", "").lower().startswith(
-            _SSE
-        )
+        content_type = response.headers.get("content-type", "")
+        return response.is_success and content_type.lower().startswith(_SSE)
 
     def _event_parser(self, call: _Call) -> Callable[[str, str | None], Any]:
         return partial(self.models.parse_event, call.op.event)
@@ -459,7 +459,7 @@ class ClientCore:
     ) -> Any:
         """Send ``op`` and return its validated result, an ``EventStream``, or None."""
         call = self._prepare(op, params, body, stream, options)
-        client = self._sync_client()
+        client = self._get_client()
         while True:
             self.log.debug("HTTP %s %s", op.method, call.log_url)
             started = time.perf_counter()

@@ -126,6 +126,12 @@ class _Entry:
             annotation = root.annotation
             if isinstance(root.discriminator, str):
                 field_name = root.discriminator
+        elif (
+            typing.get_origin(annotation) is typing.Annotated
+        ):  # Annotated[Union, Field(discriminator=)]
+            for meta in typing.get_args(annotation)[1:]:
+                if isinstance(getattr(meta, "discriminator", None), str):
+                    field_name = meta.discriminator
         key = field_name
         table: dict[Any, type[pydantic.BaseModel]] = {}
         for member in _union_members(annotation):

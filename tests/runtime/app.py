@@ -50,7 +50,9 @@ def _echo(request: Request) -> dict[str, Any]:
 
 
 async def get_thing(request: Request) -> Response:
-    return JSONResponse({"id": request.path_params["thing_id"], "name": "widget", "echo": _echo(request)})
+    return JSONResponse(
+        {"id": request.path_params["thing_id"], "name": "widget", "echo": _echo(request)}
+    )
 
 
 async def create_thing(request: Request) -> Response:
@@ -72,8 +74,11 @@ async def status(request: Request) -> Response:
 
 
 async def not_json(request: Request) -> Response:
-    return Response("<html>gateway error</html>", status_code=int(request.path_params["code"]),
-                    media_type="text/html")
+    return Response(
+        "<html>gateway error</html>",
+        status_code=int(request.path_params["code"]),
+        media_type="text/html",
+    )
 
 
 async def flaky(request: Request) -> Response:
@@ -82,7 +87,9 @@ async def flaky(request: Request) -> Response:
     STATE.idempotency_keys[key].append(request.headers.get("idempotency-key"))
     fail = int(request.query_params.get("fail", "1000"))
     if STATE.attempts[key] <= fail:
-        return JSONResponse({"error": {"message": "busy"}}, status_code=503, headers={"retry-after": "0"})
+        return JSONResponse(
+            {"error": {"message": "busy"}}, status_code=503, headers={"retry-after": "0"}
+        )
     return JSONResponse({"id": key, "count": STATE.attempts[key]})
 
 
@@ -102,7 +109,9 @@ async def events(request: Request) -> Response:
     async def body() -> AsyncIterator[bytes]:
         yield b": keep-alive\n\n"
         for n in range(count):
-            yield _sse({"type": "text.delta", "sequence_number": n, "delta": f"d{n}"}, "text.delta", str(n))
+            yield _sse(
+                {"type": "text.delta", "sequence_number": n, "delta": f"d{n}"}, "text.delta", str(n)
+            )
         yield _sse({"type": "brand.new", "sequence_number": count, "x": 1})
         yield _sse({"type": "completed", "sequence_number": count + 1}, "completed")
         yield b"data: [DONE]\n\n"

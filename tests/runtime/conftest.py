@@ -21,7 +21,7 @@ import pytest
 RUNTIME_DIR = Path(__file__).resolve().parents[2] / "templates" / "runtime"
 MODULES = ("types", "operation", "serialize", "retries", "sse", "errors", "model", "client")
 
-MODELS_PY = '''
+MODELS_PY = """
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
@@ -65,9 +65,9 @@ class Completed(BaseModel):
 
 class Event(RootModel[Annotated[Union[TextDelta, Completed], Field(discriminator="type")]]):
     pass
-'''
+"""
 
-ERRORS_PY = '''
+ERRORS_PY = """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -92,7 +92,7 @@ class ServerProblem(InternalServerError):
 
 class AnyProblem(SDKError):
     pass
-'''
+"""
 
 
 @pytest.fixture(scope="session")

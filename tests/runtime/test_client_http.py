@@ -38,10 +38,19 @@ def make_core(rt: SimpleNamespace, server: str, **kw: Any) -> Any:
 
 
 def op(rt: SimpleNamespace, method: str, path: str, **kw: Any) -> Any:
-    return rt.operation.Operation(operation_id=kw.pop("operation_id", "testOp"), method=method, path=path, **kw)
+    return rt.operation.Operation(
+        operation_id=kw.pop("operation_id", "testOp"), method=method, path=path, **kw
+    )
 
 
-def param(rt: SimpleNamespace, name: str, location: str, style: str = "form", explode: bool = True, wire: str | None = None) -> Any:
+def param(
+    rt: SimpleNamespace,
+    name: str,
+    location: str,
+    style: str = "form",
+    explode: bool = True,
+    wire: str | None = None,
+) -> Any:
     return rt.operation.Param(name, wire or name, location, style, explode)
 
 
@@ -53,27 +62,47 @@ def fast_retries(rt: SimpleNamespace) -> Any:
 
 
 def test_get_serializes_path_query_headers_and_cookies(rt: SimpleNamespace, core: Any) -> None:
-    get = op(rt, "GET", "/things/{thing_id}", response="Thing", params=(
-        param(rt, "thing_id", "path", "simple", False),
-        param(rt, "include", "query"),
-        param(rt, "ids", "query", "form", False),
-        param(rt, "flag", "query"),
-        param(rt, "filter", "query", "deepObject"),
-        param(rt, "trace", "header", "simple", False, wire="X-Trace"),
-        param(rt, "session", "cookie"),
-        param(rt, "unused", "query"),
-    ))
-    thing = core.request(get, params={
-        "thing_id": "a/b c", "include": ["x.y", "z"], "ids": [1, 2], "flag": False,
-        "filter": {"kind": "big"}, "trace": ["t1", "t2"], "session": "s1", "unused": None,
-    })
+    get = op(
+        rt,
+        "GET",
+        "/things/{thing_id}",
+        response="Thing",
+        params=(
+            param(rt, "thing_id", "path", "simple", False),
+            param(rt, "include", "query"),
+            param(rt, "ids", "query", "form", False),
+            param(rt, "flag", "query"),
+            param(rt, "filter", "query", "deepObject"),
+            param(rt, "trace", "header", "simple", False, wire="X-Trace"),
+            param(rt, "session", "cookie"),
+            param(rt, "unused", "query"),
+        ),
+    )
+    thing = core.request(
+        get,
+        params={
+            "thing_id": "a/b c",
+            "include": ["x.y", "z"],
+            "ids": [1, 2],
+            "flag": False,
+            "filter": {"kind": "big"},
+            "trace": ["t1", "t2"],
+            "session": "s1",
+            "unused": None,
+        },
+    )
     assert isinstance(thing, rt.models.Thing)
     echo = thing.echo
     assert echo["raw_path"] == "/things/a%2Fb%20c"
     assert thing.id == "a/b c"
     assert echo["query"] == "include=x.y&include=z&ids=1,2&flag=false&filter%5Bkind%5D=big"
-    assert echo["query_items"] == [["include", "x.y"], ["include", "z"], ["ids", "1,2"], ["flag", "false"],
-                                   ["filter[kind]", "big"]]
+    assert echo["query_items"] == [
+        ["include", "x.y"],
+        ["include", "z"],
+        ["ids", "1,2"],
+        ["flag", "false"],
+        ["filter[kind]", "big"],
+    ]
     headers = echo["headers"]
     assert headers["x-trace"] == "t1,t2"
     assert headers["cookie"] == "session=s1"
@@ -83,21 +112,46 @@ def test_get_serializes_path_query_headers_and_cookies(rt: SimpleNamespace, core
 
 
 def test_post_json_body(rt: SimpleNamespace, core: Any) -> None:
-    create = op(rt, "POST", "/things", response="Thing",
-                body=rt.operation.Body("application/json", "json", frozenset({"note"})))
-    result = core.request(create, body={
-        "name": "w", "thing": rt.models.Thing(id="x"), "note": None, "left_out": None,
-        "unset": rt.types.NOT_GIVEN, "text": "é",
-    })
+    create = op(
+        rt,
+        "POST",
+        "/things",
+        response="Thing",
+        body=rt.operation.Body("application/json", "json", frozenset({"note"})),
+    )
+    result = core.request(
+        create,
+        body={
+            "name": "w",
+            "thing": rt.models.Thing(id="x"),
+            "note": None,
+            "left_out": None,
+            "unset": rt.types.NOT_GIVEN,
+            "text": "é",
+        },
+    )
     echo = result.echo
-    assert json.loads(echo["body"]) == {"name": "w", "thing": {"id": "x"}, "note": None, "text": "é"}
+    assert json.loads(echo["body"]) == {
+        "name": "w",
+        "thing": {"id": "x"},
+        "note": None,
+        "text": "é",
+    }
     assert echo["headers"]["content-type"] == "application/json"
     assert "idempotency-key" not in echo["headers"]
 
 
 def test_per_call_options_override(rt: SimpleNamespace, core: Any, server: str) -> None:
-    get = op(rt, "GET", "/things/{id}", response="Thing", params=(param(rt, "id", "path", "simple", False),))
-    options = rt.types.CallOptions(server_url=server, http_headers={"X-Extra": "1", "Accept": "*/*"})
+    get = op(
+        rt,
+        "GET",
+        "/things/{id}",
+        response="Thing",
+        params=(param(rt, "id", "path", "simple", False),),
+    )
+    options = rt.types.CallOptions(
+        server_url=server, http_headers={"X-Extra": "1", "Accept": "*/*"}
+    )
     thing = core.request(get, params={"id": "1"}, options=options)
     assert thing.echo["headers"]["x-extra"] == "1"
     assert thing.echo["headers"]["accept"] == "*/*"
@@ -108,8 +162,13 @@ def test_no_content_returns_none(rt: SimpleNamespace, core: Any) -> None:
 
 
 def test_async_request_matches_sync(rt: SimpleNamespace, server: str) -> None:
-    get = op(rt, "GET", "/things/{id}", response="Thing", params=(param(rt, "id", "path", "simple", False),
-                                                                  param(rt, "tags", "query")))
+    get = op(
+        rt,
+        "GET",
+        "/things/{id}",
+        response="Thing",
+        params=(param(rt, "id", "path", "simple", False), param(rt, "tags", "query")),
+    )
 
     async def main() -> Any:
         core = make_core(rt, server)
@@ -127,11 +186,21 @@ def test_async_request_matches_sync(rt: SimpleNamespace, server: str) -> None:
 
 @pytest.mark.parametrize(
     "status, name",
-    [(400, "BadRequestError"), (401, "AuthenticationError"), (403, "PermissionDeniedError"),
-     (404, "NotFoundError"), (409, "ConflictError"), (422, "UnprocessableEntityError"),
-     (429, "RateLimitError"), (500, "InternalServerError"), (418, "SDKError")],
+    [
+        (400, "BadRequestError"),
+        (401, "AuthenticationError"),
+        (403, "PermissionDeniedError"),
+        (404, "NotFoundError"),
+        (409, "ConflictError"),
+        (422, "UnprocessableEntityError"),
+        (429, "RateLimitError"),
+        (500, "InternalServerError"),
+        (418, "SDKError"),
+    ],
 )
-def test_error_statuses_map_to_classes(rt: SimpleNamespace, core: Any, status: int, name: str) -> None:
+def test_error_statuses_map_to_classes(
+    rt: SimpleNamespace, core: Any, status: int, name: str
+) -> None:
     get = op(rt, "GET", f"/status/{status}", operation_id="getStatus")
     with pytest.raises(rt.errors.SDKError) as info:
         core.request(get)
@@ -149,18 +218,33 @@ def test_error_statuses_map_to_classes(rt: SimpleNamespace, core: Any, status: i
 
 def test_declared_errors_raise_generated_classes_with_data(rt: SimpleNamespace, core: Any) -> None:
     E = rt.operation.ErrorSpec
-    get = op(rt, "GET", "/status/404", errors=(E("404", "ErrorEnvelope", "ThingNotFound"), E("default", None, "AnyProblem")))
+    get = op(
+        rt,
+        "GET",
+        "/status/404",
+        errors=(E("404", "ErrorEnvelope", "ThingNotFound"), E("default", None, "AnyProblem")),
+    )
     with pytest.raises(rt.errors_mod.ThingNotFound) as info:
         core.request(get)
     assert isinstance(info.value, rt.errors.NotFoundError)
     assert info.value.data.error.message.startswith("failure 404")
 
-    by_class = op(rt, "GET", "/status/409", errors=(E("4XX", "ErrorEnvelope", "ClientProblem"), E("default", None, "AnyProblem")))
+    by_class = op(
+        rt,
+        "GET",
+        "/status/409",
+        errors=(E("4XX", "ErrorEnvelope", "ClientProblem"), E("default", None, "AnyProblem")),
+    )
     with pytest.raises(rt.errors_mod.ClientProblem) as info2:
         core.request(by_class)
     assert info2.value.data.error.code == "E409"
 
-    fallback = op(rt, "GET", "/status/500", errors=(E("4XX", None, "ClientProblem"), E("default", None, "AnyProblem")))
+    fallback = op(
+        rt,
+        "GET",
+        "/status/500",
+        errors=(E("4XX", None, "ClientProblem"), E("default", None, "AnyProblem")),
+    )
     with pytest.raises(rt.errors_mod.AnyProblem):
         core.request(fallback)
 
@@ -177,16 +261,22 @@ def test_success_with_a_body_that_is_not_json(rt: SimpleNamespace, core: Any) ->
 
 
 def test_retries_503_honouring_retry_after(rt: SimpleNamespace, server: str, state: Any) -> None:
-    core = make_core(rt, server, retry_config=rt.types.RetryConfig())  # default backoff: Retry-After: 0 wins
+    core = make_core(
+        rt, server, retry_config=rt.types.RetryConfig()
+    )  # default backoff: Retry-After: 0 wins
     started = time.monotonic()
-    thing = core.request(op(rt, "GET", "/flaky/get1", response="Thing", params=(param(rt, "fail", "query"),)),
-                         params={"fail": 2})
+    thing = core.request(
+        op(rt, "GET", "/flaky/get1", response="Thing", params=(param(rt, "fail", "query"),)),
+        params={"fail": 2},
+    )
     assert thing.count == 3 and state.attempts["get1"] == 3
     assert time.monotonic() - started < 1.0
     core.close()
 
 
-def test_retries_give_up_and_raise_the_last_error(rt: SimpleNamespace, server: str, state: Any) -> None:
+def test_retries_give_up_and_raise_the_last_error(
+    rt: SimpleNamespace, server: str, state: Any
+) -> None:
     config = rt.types.RetryConfig(backoff=rt.types.BackoffStrategy(1, 5, 1.5, 200))
     core = make_core(rt, server)
     with pytest.raises(rt.errors.InternalServerError):
@@ -195,7 +285,9 @@ def test_retries_give_up_and_raise_the_last_error(rt: SimpleNamespace, server: s
     core.close()
 
 
-def test_post_without_idempotency_key_is_not_retried(rt: SimpleNamespace, server: str, state: Any) -> None:
+def test_post_without_idempotency_key_is_not_retried(
+    rt: SimpleNamespace, server: str, state: Any
+) -> None:
     core = make_core(rt, server, retry_config=fast_retries(rt))
     post = op(rt, "POST", "/flaky/post1", body=rt.operation.Body("application/json", "json"))
     with pytest.raises(rt.errors.InternalServerError):
@@ -204,10 +296,21 @@ def test_post_without_idempotency_key_is_not_retried(rt: SimpleNamespace, server
     core.close()
 
 
-def test_post_with_idempotency_key_param_is_retried_with_one_key(rt: SimpleNamespace, server: str, state: Any) -> None:
+def test_post_with_idempotency_key_param_is_retried_with_one_key(
+    rt: SimpleNamespace, server: str, state: Any
+) -> None:
     core = make_core(rt, server, retry_config=fast_retries(rt))
-    post = op(rt, "POST", "/flaky/post2", response="Thing", body=rt.operation.Body("application/json", "json"),
-              params=(param(rt, "fail", "query"), param(rt, "idempotency_key", "header", "simple", False, wire="Idempotency-Key")))
+    post = op(
+        rt,
+        "POST",
+        "/flaky/post2",
+        response="Thing",
+        body=rt.operation.Body("application/json", "json"),
+        params=(
+            param(rt, "fail", "query"),
+            param(rt, "idempotency_key", "header", "simple", False, wire="Idempotency-Key"),
+        ),
+    )
     core.request(post, params={"fail": 2}, body={"a": 1})
     keys = state.idempotency_keys["post2"]
     assert len(keys) == 3 and keys[0] and len(set(keys)) == 1
@@ -216,13 +319,24 @@ def test_post_with_idempotency_key_param_is_retried_with_one_key(rt: SimpleNames
     core.close()
 
 
-def test_operation_policy_applies_and_per_call_none_disables(rt: SimpleNamespace, server: str, state: Any) -> None:
+def test_operation_policy_applies_and_per_call_none_disables(
+    rt: SimpleNamespace, server: str, state: Any
+) -> None:
     core = make_core(rt, server)
-    get = op(rt, "GET", "/flaky/op1", response="Thing", retries=fast_retries(rt), params=(param(rt, "fail", "query"),))
+    get = op(
+        rt,
+        "GET",
+        "/flaky/op1",
+        response="Thing",
+        retries=fast_retries(rt),
+        params=(param(rt, "fail", "query"),),
+    )
     assert core.request(get, params={"fail": 1}).count == 2
     with pytest.raises(rt.errors.InternalServerError):
-        core.request(op(rt, "GET", "/flaky/op2", retries=fast_retries(rt)),
-                     options=rt.types.CallOptions(retries=rt.types.RetryConfig.none()))
+        core.request(
+            op(rt, "GET", "/flaky/op2", retries=fast_retries(rt)),
+            options=rt.types.CallOptions(retries=rt.types.RetryConfig.none()),
+        )
     assert state.attempts["op2"] == 1
     core.close()
 
@@ -237,7 +351,9 @@ def _closed_port() -> int:
 
 
 def test_connection_refused_raises_api_connection_error(rt: SimpleNamespace) -> None:
-    core = make_core(rt, f"http://127.0.0.1:{_closed_port()}", retry_config=rt.types.RetryConfig.none())
+    core = make_core(
+        rt, f"http://127.0.0.1:{_closed_port()}", retry_config=rt.types.RetryConfig.none()
+    )
     with pytest.raises(rt.errors.APIConnectionError) as info:
         core.request(op(rt, "GET", "/things/1", operation_id="getThing"))
     assert not isinstance(info.value, rt.errors.APITimeoutError)
@@ -260,7 +376,9 @@ def test_connection_refused_is_retried_then_raised(rt: SimpleNamespace) -> None:
 def test_timeout_raises_api_timeout_error(rt: SimpleNamespace, core: Any) -> None:
     started = time.monotonic()
     with pytest.raises(rt.errors.APITimeoutError):
-        core.request(op(rt, "GET", "/slow", response="Thing"), options=rt.types.CallOptions(timeout_ms=200))
+        core.request(
+            op(rt, "GET", "/slow", response="Thing"), options=rt.types.CallOptions(timeout_ms=200)
+        )
     assert time.monotonic() - started < 1.5
 
 
@@ -280,8 +398,15 @@ def test_async_timeout_uses_operation_default(rt: SimpleNamespace, server: str) 
 
 
 def stream_op(rt: SimpleNamespace, path: str = "/events") -> Any:
-    return op(rt, "GET", path, response="Thing", event="Event", stream_sentinel="[DONE]",
-              params=(param(rt, "count", "query"),))
+    return op(
+        rt,
+        "GET",
+        path,
+        response="Thing",
+        event="Event",
+        stream_sentinel="[DONE]",
+        params=(param(rt, "count", "query"),),
+    )
 
 
 def test_sse_stream_sync(rt: SimpleNamespace, core: Any) -> None:
@@ -308,11 +433,23 @@ def test_sse_stream_async(rt: SimpleNamespace, server: str) -> None:
             await core.aclose()
 
     items = asyncio.run(main())
-    assert [getattr(i, "sequence_number", None) for i in items] == [0, 1, None, 3]  # 2: UnknownEvent
+    assert [getattr(i, "sequence_number", None) for i in items] == [
+        0,
+        1,
+        None,
+        3,
+    ]  # 2: UnknownEvent
 
 
 def test_stream_request_sends_event_stream_accept(rt: SimpleNamespace, core: Any) -> None:
-    get = op(rt, "GET", "/things/{id}", response="Thing", event="Event", params=(param(rt, "id", "path", "simple", False),))
+    get = op(
+        rt,
+        "GET",
+        "/things/{id}",
+        response="Thing",
+        event="Event",
+        params=(param(rt, "id", "path", "simple", False),),
+    )
     res = core.request(get, params={"id": "1"}, stream=True)
     assert res.echo["headers"]["accept"] == "text/event-stream"
     with res as events:  # a plain result still works with the streaming idiom
@@ -332,7 +469,9 @@ def test_early_close_releases_the_connection(rt: SimpleNamespace, core: Any, sta
     assert state.wait_for(lambda: state.streams_closed == 2)
 
 
-def test_garbage_collected_stream_releases_the_connection(rt: SimpleNamespace, core: Any, state: Any) -> None:
+def test_garbage_collected_stream_releases_the_connection(
+    rt: SimpleNamespace, core: Any, state: Any
+) -> None:
     events = core.request(stream_op(rt, "/forever"), stream=True)
     next(events)
     del events
@@ -344,7 +483,9 @@ def test_garbage_collected_stream_releases_the_connection(rt: SimpleNamespace, c
     assert state.wait_for(lambda: state.streams_closed == 2)
 
 
-def test_exception_in_consumer_releases_the_connection(rt: SimpleNamespace, core: Any, state: Any) -> None:
+def test_exception_in_consumer_releases_the_connection(
+    rt: SimpleNamespace, core: Any, state: Any
+) -> None:
     with pytest.raises(RuntimeError):
         with core.request(stream_op(rt, "/forever"), stream=True) as events:
             for _ in events:
@@ -352,7 +493,9 @@ def test_exception_in_consumer_releases_the_connection(rt: SimpleNamespace, core
     assert state.wait_for(lambda: state.streams_closed == 1)
 
 
-def test_async_early_close_releases_the_connection(rt: SimpleNamespace, server: str, state: Any) -> None:
+def test_async_early_close_releases_the_connection(
+    rt: SimpleNamespace, server: str, state: Any
+) -> None:
     async def main() -> None:
         core = make_core(rt, server)
         try:

@@ -50,10 +50,14 @@ def make_core(rt: SimpleNamespace, handler: Any, **kw: Any) -> Any:
 
 
 def op(rt: SimpleNamespace, method: str = "GET", path: str = "/things", **kw: Any) -> Any:
-    return rt.operation.Operation(operation_id=kw.pop("operation_id", "op"), method=method, path=path, **kw)
+    return rt.operation.Operation(
+        operation_id=kw.pop("operation_id", "op"), method=method, path=path, **kw
+    )
 
 
-def sec(rt: SimpleNamespace, name: str, type: str, scheme: str = "", location: str = "", param: str = "") -> Any:
+def sec(
+    rt: SimpleNamespace, name: str, type: str, scheme: str = "", location: str = "", param: str = ""
+) -> Any:
     return rt.operation.Security(name, type, scheme, location, param)
 
 
@@ -70,7 +74,9 @@ def sec(rt: SimpleNamespace, name: str, type: str, scheme: str = "", location: s
         (None, None, None, "application/json"),
     ],
 )
-def test_accept_header(rt: SimpleNamespace, stream: Any, response: Any, event: Any, accept: str) -> None:
+def test_accept_header(
+    rt: SimpleNamespace, stream: Any, response: Any, event: Any, accept: str
+) -> None:
     rec = Recorder(httpx.Response(204))
     make_core(rt, rec).request(op(rt, response=response, event=event), stream=stream)
     assert rec.last.headers["accept"] == accept
@@ -78,13 +84,17 @@ def test_accept_header(rt: SimpleNamespace, stream: Any, response: Any, event: A
 
 def test_server_selection(rt: SimpleNamespace) -> None:
     rec = Recorder(httpx.Response(204))
-    core = make_core(rt, rec, server_url=None, servers=("https://a.test/", "https://b.test/base/"), server_idx=1)
+    core = make_core(
+        rt, rec, server_url=None, servers=("https://a.test/", "https://b.test/base/"), server_idx=1
+    )
     core.request(op(rt))
     assert str(rec.last.url) == "https://b.test/base/things"
     core.request(op(rt), options=rt.types.CallOptions(server_url="https://c.test/"))
     assert str(rec.last.url) == "https://c.test/things"
     with pytest.raises(ValueError, match="server_idx 2 is out of range.*0 to 1"):
-        make_core(rt, rec, server_url=None, servers=("https://a.test", "https://b.test"), server_idx=2)
+        make_core(
+            rt, rec, server_url=None, servers=("https://a.test", "https://b.test"), server_idx=2
+        )
     with pytest.raises(ValueError, match="server_url"):
         make_core(rt, rec, server_url=None, servers=())
 
@@ -101,7 +111,14 @@ def test_security_schemes(rt: SimpleNamespace) -> None:
         sec(rt, "ckey", "apiKey", "", "cookie", "sid"),
         sec(rt, "oauth", "oauth2"),
     )
-    values = {"bearer": "tok", "basic": ("user", "pw"), "key": "k1", "qkey": "q1", "ckey": "c1", "oauth": None}
+    values = {
+        "bearer": "tok",
+        "basic": ("user", "pw"),
+        "key": "k1",
+        "qkey": "q1",
+        "ckey": "c1",
+        "oauth": None,
+    }
     rec = Recorder(httpx.Response(204))
     core = make_core(rt, rec, security=schemes, security_values=values)
 
@@ -124,21 +141,38 @@ def test_security_schemes(rt: SimpleNamespace) -> None:
 def test_token_provider_and_prefixed_token(rt: SimpleNamespace) -> None:
     tokens = iter(["t1", "Bearer t2"])
     rec = Recorder(httpx.Response(204))
-    core = make_core(rt, rec, security=(sec(rt, "oidc", "openIdConnect"),), security_values={"oidc": lambda: next(tokens)})
+    core = make_core(
+        rt,
+        rec,
+        security=(sec(rt, "oidc", "openIdConnect"),),
+        security_values={"oidc": lambda: next(tokens)},
+    )
     core.request(op(rt))
     assert rec.last.headers["authorization"] == "Bearer t1"
     core.request(op(rt))
     assert rec.last.headers["authorization"] == "Bearer t2"
 
 
-def test_logs_one_line_per_request_and_no_secrets(rt: SimpleNamespace, caplog: pytest.LogCaptureFixture) -> None:
-    schemes = (sec(rt, "bearer", "http", "bearer"), sec(rt, "qkey", "apiKey", "", "query", "api_key"))
+def test_logs_one_line_per_request_and_no_secrets(
+    rt: SimpleNamespace, caplog: pytest.LogCaptureFixture
+) -> None:
+    schemes = (
+        sec(rt, "bearer", "http", "bearer"),
+        sec(rt, "qkey", "apiKey", "", "query", "api_key"),
+    )
     rec = Recorder(httpx.Response(503, headers={"retry-after": "0"}), httpx.Response(204))
-    core = make_core(rt, rec, security=schemes, security_values={"bearer": "sk-secret-1", "qkey": "sk-secret-2"},
-                     retry_config=rt.types.RetryConfig())
+    core = make_core(
+        rt,
+        rec,
+        security=schemes,
+        security_values={"bearer": "sk-secret-1", "qkey": "sk-secret-2"},
+        retry_config=rt.types.RetryConfig(),
+    )
     with caplog.at_level(logging.DEBUG, "test.unit"):
-        core.request(op(rt, path="/things", params=(rt.operation.Param("q", "q", "query", "form", True),)),
-                     params={"q": "visible"})
+        core.request(
+            op(rt, path="/things", params=(rt.operation.Param("q", "q", "query", "form", True),)),
+            params={"q": "visible"},
+        )
     text = caplog.text
     assert "sk-secret" not in text
     assert "GET https://api.test/v1/things?q=visible&api_key=***" in text
@@ -148,22 +182,29 @@ def test_logs_one_line_per_request_and_no_secrets(rt: SimpleNamespace, caplog: p
 
 def test_sdk_repr_and_lifetime(rt: SimpleNamespace) -> None:
     sdk = rt.client.BaseSDK(
-        models_module=rt.models.__name__, errors_module=rt.errors_mod.__name__, servers=("https://a.test",),
-        security=(sec(rt, "bearer", "http", "bearer"),), security_values={"bearer": "sk-hidden"},
+        models_module=rt.models.__name__,
+        errors_module=rt.errors_mod.__name__,
+        servers=("https://a.test",),
+        security=(sec(rt, "bearer", "http", "bearer"),),
+        security_values={"bearer": "sk-hidden"},
     )
     assert "sk-hidden" not in repr(sdk) and "https://a.test" in repr(sdk)
     with sdk:
-        owned = sdk._core._sync_client()
+        owned = sdk._core._get_client()
     assert owned.is_closed
 
     mine = httpx.Client()
-    with rt.client.BaseSDK(models_module="x", errors_module="y", server_url="https://a.test", client=mine):
+    with rt.client.BaseSDK(
+        models_module="x", errors_module="y", server_url="https://a.test", client=mine
+    ):
         pass
     assert not mine.is_closed  # the caller's client stays the caller's
     mine.close()
 
     async def main() -> httpx.AsyncClient:
-        async with rt.client.BaseSDK(models_module="x", errors_module="y", server_url="https://a.test") as s:
+        async with rt.client.BaseSDK(
+            models_module="x", errors_module="y", server_url="https://a.test"
+        ) as s:
             return s._core._get_async_client()
 
     assert asyncio.run(main()).is_closed
@@ -202,7 +243,9 @@ def test_multipart_streams_files_in_chunks(rt: SimpleNamespace) -> None:
     rec = Recorder(httpx.Response(204))
     upload = CountingFile(b"x" * 300_000)
     body = {"purpose": "test", "file": ("big.bin", upload, "application/octet-stream"), "n": 3}
-    make_core(rt, rec).request(op(rt, "POST", body=rt.operation.Body("multipart/form-data", "multipart")), body=body)
+    make_core(rt, rec).request(
+        op(rt, "POST", body=rt.operation.Body("multipart/form-data", "multipart")), body=body
+    )
     sent = rec.bodies[-1]
     assert rec.last.headers["content-type"].startswith("multipart/form-data; boundary=")
     assert b'name="purpose"\r\n\r\ntest' in sent and b'name="n"\r\n\r\n3' in sent
@@ -215,7 +258,9 @@ def test_binary_file_body_is_chunked_and_replayed_on_retry(rt: SimpleNamespace) 
     upload = CountingFile(b"abc" * 50_000)
     upload.seek(3)  # the body starts where the caller left the file
     core = make_core(rt, rec, retry_config=rt.types.RetryConfig())
-    core.request(op(rt, "PUT", body=rt.operation.Body("application/octet-stream", "binary")), body=upload)
+    core.request(
+        op(rt, "PUT", body=rt.operation.Body("application/octet-stream", "binary")), body=upload
+    )
     assert len(rec.requests) == 2
     assert rec.bodies[0] == rec.bodies[1] == (b"abc" * 50_000)[3:]
     assert rec.last.headers["content-type"] == "application/octet-stream"
@@ -226,16 +271,20 @@ def test_iterator_body_is_sent_once_and_never_retried(rt: SimpleNamespace) -> No
     rec = Recorder(httpx.Response(503, headers={"retry-after": "0"}), httpx.Response(204))
     core = make_core(rt, rec, retry_config=rt.types.RetryConfig())
     with pytest.raises(rt.errors.InternalServerError):
-        core.request(op(rt, "PUT", body=rt.operation.Body("application/octet-stream", "binary")),
-                     body=iter([b"a", b"b"]))
+        core.request(
+            op(rt, "PUT", body=rt.operation.Body("application/octet-stream", "binary")),
+            body=iter([b"a", b"b"]),
+        )
     assert rec.bodies == [b"ab"]
 
 
 def test_form_and_text_bodies(rt: SimpleNamespace) -> None:
     rec = Recorder(httpx.Response(204))
     core = make_core(rt, rec)
-    core.request(op(rt, "POST", body=rt.operation.Body("application/x-www-form-urlencoded", "form")),
-                 body={"a": "1 2", "b": [True, False]})
+    core.request(
+        op(rt, "POST", body=rt.operation.Body("application/x-www-form-urlencoded", "form")),
+        body={"a": "1 2", "b": [True, False]},
+    )
     assert rec.bodies[-1] == b"a=1+2&b=true&b=false"
     assert rec.last.headers["content-type"] == "application/x-www-form-urlencoded"
     core.request(op(rt, "POST", body=rt.operation.Body("text/plain", "text")), body="héllo")
@@ -247,12 +296,18 @@ def test_async_binary_and_multipart_bodies(rt: SimpleNamespace) -> None:
     core = make_core(rt, rec)
 
     async def main() -> None:
-        await core.request_async(op(rt, "PUT", body=rt.operation.Body("application/octet-stream", "binary")),
-                                 body=io.BytesIO(b"file-data"))
-        await core.request_async(op(rt, "PUT", body=rt.operation.Body("application/octet-stream", "binary")),
-                                 body=iter([b"it", b"er"]))
-        await core.request_async(op(rt, "POST", body=rt.operation.Body("multipart/form-data", "multipart")),
-                                 body={"f": io.BytesIO(b"multi")})
+        await core.request_async(
+            op(rt, "PUT", body=rt.operation.Body("application/octet-stream", "binary")),
+            body=io.BytesIO(b"file-data"),
+        )
+        await core.request_async(
+            op(rt, "PUT", body=rt.operation.Body("application/octet-stream", "binary")),
+            body=iter([b"it", b"er"]),
+        )
+        await core.request_async(
+            op(rt, "POST", body=rt.operation.Body("multipart/form-data", "multipart")),
+            body={"f": io.BytesIO(b"multi")},
+        )
 
     asyncio.run(main())
     assert rec.bodies[0] == b"file-data" and rec.bodies[1] == b"iter" and b"multi" in rec.bodies[2]
@@ -262,7 +317,11 @@ def test_async_binary_and_multipart_bodies(rt: SimpleNamespace) -> None:
 
 
 def test_connection_errors_are_retried(rt: SimpleNamespace) -> None:
-    rec = Recorder(httpx.ConnectError("refused"), httpx.RemoteProtocolError("dropped"), httpx.Response(200, json={"id": "a"}))
+    rec = Recorder(
+        httpx.ConnectError("refused"),
+        httpx.RemoteProtocolError("dropped"),
+        httpx.Response(200, json={"id": "a"}),
+    )
     config = rt.types.RetryConfig(backoff=rt.types.BackoffStrategy(1, 2, 1.5, 1000))
     thing = make_core(rt, rec, retry_config=config).request(op(rt, response="Thing"))
     assert thing.id == "a" and len(rec.requests) == 3
@@ -318,7 +377,7 @@ DELTA = b'id: %d\ndata: {"type":"text.delta","sequence_number":%d,"delta":"x"}\n
 
 
 def test_stream_cut_raises_stream_interrupted_with_position(rt: SimpleNamespace) -> None:
-    rec = Recorder(sse_response(BrokenStream(DELTA % (1, 1), DELTA % (2, 2), b"data: {\"type\"")))
+    rec = Recorder(sse_response(BrokenStream(DELTA % (1, 1), DELTA % (2, 2), b'data: {"type"')))
     stream = make_core(rt, rec).request(op(rt, event="Event"), stream=True)
     got: list[Any] = []
     with pytest.raises(rt.errors.StreamInterruptedError) as info:
@@ -352,12 +411,16 @@ def test_reconnect_hook_continues_after_a_cut(rt: SimpleNamespace) -> None:
 
     def reconnect(error: Any) -> httpx.Response:
         seen.append((error.last_event_id, error.last_cursor))
-        return httpx.Response(200, content=DELTA % (2, 2) + b"data: [DONE]\n\n", request=first.request)
+        return httpx.Response(
+            200, content=DELTA % (2, 2) + b"data: [DONE]\n\n", request=first.request
+        )
 
     def parse(data: str, event: str | None) -> Any:
         return SimpleNamespace(seq=json.loads(data)["sequence_number"])
 
-    stream = rt.sse.EventStream(first, parse, sentinel="[DONE]", cursor_field="seq", reconnect=reconnect)
+    stream = rt.sse.EventStream(
+        first, parse, sentinel="[DONE]", cursor_field="seq", reconnect=reconnect
+    )
     assert [e.seq for e in stream] == [1, 2]
     assert seen == [("1", 1)]  # where to resume: the last id and the last cursor
 
@@ -365,7 +428,9 @@ def test_reconnect_hook_continues_after_a_cut(rt: SimpleNamespace) -> None:
 def test_sentinel_ends_the_stream_and_closes_it(rt: SimpleNamespace) -> None:
     body = DELTA % (1, 1) + b"data: [DONE]\n\n" + DELTA % (2, 2)
     rec = Recorder(httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body))
-    stream = make_core(rt, rec).request(op(rt, event="Event", stream_sentinel="[DONE]"), stream=True)
+    stream = make_core(rt, rec).request(
+        op(rt, event="Event", stream_sentinel="[DONE]"), stream=True
+    )
     assert [e.sequence_number for e in stream] == [1]
     assert stream.response.is_closed
 

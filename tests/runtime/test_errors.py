@@ -12,8 +12,12 @@ import pytest
 
 def response(status: int, body: Any = None, text: str | None = None) -> httpx.Response:
     content = text.encode() if text is not None else json.dumps(body).encode()
-    r = httpx.Response(status, content=content, headers={"x-request-id": "r1"},
-                       request=httpx.Request("GET", "http://h/things/1"))
+    r = httpx.Response(
+        status,
+        content=content,
+        headers={"x-request-id": "r1"},
+        request=httpx.Request("GET", "http://h/things/1"),
+    )
     return r
 
 
@@ -31,17 +35,27 @@ def specs(rt: SimpleNamespace, *statuses: str) -> tuple[Any, ...]:
         (404, ("5XX", "400"), None),
     ],
 )
-def test_spec_precedence(rt: SimpleNamespace, status: int, declared: tuple[str, ...], expected: str | None) -> None:
+def test_spec_precedence(
+    rt: SimpleNamespace, status: int, declared: tuple[str, ...], expected: str | None
+) -> None:
     match = rt.errors.match_error_spec(status, specs(rt, *declared))
     assert (match.status if match else None) == expected
 
 
 @pytest.mark.parametrize(
     "status, name",
-    [(400, "BadRequestError"), (401, "AuthenticationError"), (403, "PermissionDeniedError"),
-     (404, "NotFoundError"), (409, "ConflictError"), (422, "UnprocessableEntityError"),
-     (429, "RateLimitError"), (500, "InternalServerError"), (503, "InternalServerError"),
-     (418, "SDKError")],
+    [
+        (400, "BadRequestError"),
+        (401, "AuthenticationError"),
+        (403, "PermissionDeniedError"),
+        (404, "NotFoundError"),
+        (409, "ConflictError"),
+        (422, "UnprocessableEntityError"),
+        (429, "RateLimitError"),
+        (500, "InternalServerError"),
+        (503, "InternalServerError"),
+        (418, "SDKError"),
+    ],
 )
 def test_builtin_classes_by_status(rt: SimpleNamespace, status: int, name: str) -> None:
     error = rt.errors.status_error(response(status, {}), where="op: GET /x")
@@ -74,14 +88,18 @@ def test_long_non_json_body_is_truncated_in_the_message(rt: SimpleNamespace) -> 
 
 def test_secrets_never_appear_in_str_or_repr(rt: SimpleNamespace) -> None:
     body = {"error": {"message": "bad token Bearer sk-very-secret"}}
-    error = rt.errors.status_error(response(401, body), where="op: GET /", secrets=["sk-very-secret"])
+    error = rt.errors.status_error(
+        response(401, body), where="op: GET /", secrets=["sk-very-secret"]
+    )
     assert "sk-very-secret" not in str(error) and "sk-very-secret" not in repr(error)
     assert "***" in str(error)
 
 
 def test_declared_class_and_data_are_used(rt: SimpleNamespace) -> None:
     data = object()
-    error = rt.errors.status_error(response(404, {}), where="op", cls=rt.errors_mod.ThingNotFound, data=data)
+    error = rt.errors.status_error(
+        response(404, {}), where="op", cls=rt.errors_mod.ThingNotFound, data=data
+    )
     assert isinstance(error, rt.errors.NotFoundError) and error.data is data
 
 

@@ -26,7 +26,13 @@ def test_with_on_a_plain_result_yields_it_exactly_once(rt: SimpleNamespace) -> N
     with thing as events:
         assert list(events) == [thing]
         assert list(events) == []
-    assert list(iter(thing)) == [("id", "t"), ("name", None), ("count", 0), ("display_name", None), ("echo", None)]
+    assert list(iter(thing)) == [
+        ("id", "t"),
+        ("name", None),
+        ("count", 0),
+        ("display_name", None),
+        ("echo", None),
+    ]
 
 
 def test_parse_validates_and_caches_one_adapter_per_name(models: Any, rt: SimpleNamespace) -> None:
@@ -44,8 +50,9 @@ def test_root_models_are_unwrapped(models: Any, rt: SimpleNamespace) -> None:
     assert isinstance(event, rt.models.Completed)
 
 
-def test_mismatched_body_is_returned_unvalidated_with_a_warning(models: Any, rt: SimpleNamespace,
-                                                                caplog: pytest.LogCaptureFixture) -> None:
+def test_mismatched_body_is_returned_unvalidated_with_a_warning(
+    models: Any, rt: SimpleNamespace, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.WARNING, "test.models"):
         thing = models.parse("Thing", b'{"id":"t","count":"many","extra":true}')
     assert isinstance(thing, rt.models.Thing)
@@ -64,7 +71,9 @@ def test_non_json_body_raises_value_error(models: Any) -> None:
 
 
 def test_parse_event_known_unknown_and_not_json(models: Any, rt: SimpleNamespace) -> None:
-    delta = models.parse_event("Event", '{"type":"text.delta","sequence_number":1,"delta":"hi"}', "text.delta")
+    delta = models.parse_event(
+        "Event", '{"type":"text.delta","sequence_number":1,"delta":"hi"}', "text.delta"
+    )
     assert isinstance(delta, rt.models.TextDelta) and delta.delta == "hi"
 
     unknown = models.parse_event("Event", '{"type":"brand.new","x":1}', "brand.new")
@@ -100,3 +109,18 @@ def test_not_given_is_a_falsy_singleton(rt: SimpleNamespace) -> None:
     NOT_GIVEN = rt.types.NOT_GIVEN
     assert not NOT_GIVEN and repr(NOT_GIVEN) == "NOT_GIVEN"
     assert rt.types.NotGiven() is NOT_GIVEN and copy.deepcopy(NOT_GIVEN) is NOT_GIVEN
+
+
+def test_tolerant_parsing_of_a_plain_annotated_union(rt: SimpleNamespace) -> None:
+    from typing import Annotated, Union
+
+    from pydantic import Field
+
+    alias = Annotated[Union[rt.models.TextDelta, rt.models.Completed], Field(discriminator="type")]
+    module = SimpleNamespace(Alias=alias)
+    models = rt.model.Models("unused", logging.getLogger("test.models"))
+    models._module._module = module  # a module-like object, as if already imported
+    delta = models.parse("Alias", b'{"type":"text.delta","sequence_number":"bad","delta":"d"}')
+    assert isinstance(delta, rt.models.TextDelta)
+    unknown = models.parse_event("Alias", '{"type":"nope"}', "nope")
+    assert isinstance(unknown, rt.model.UnknownEvent) and unknown.type == "nope"

@@ -18,10 +18,19 @@ class FakeClock:
         return self.now
 
 
-def make(rt: SimpleNamespace, clock: FakeClock, *, jitter: float = 0.0, allowed: bool = True, **backoff: Any) -> Any:
+def make(
+    rt: SimpleNamespace,
+    clock: FakeClock,
+    *,
+    jitter: float = 0.0,
+    allowed: bool = True,
+    **backoff: Any,
+) -> Any:
     strategy = rt.types.BackoffStrategy(**backoff)
     config = rt.types.RetryConfig(backoff=strategy)
-    return rt.retries.Retrier(config, allowed=allowed, clock=clock, random=lambda: jitter, now=lambda: 0.0)
+    return rt.retries.Retrier(
+        config, allowed=allowed, clock=clock, random=lambda: jitter, now=lambda: 0.0
+    )
 
 
 def schedule(retrier: Any, clock: FakeClock, status: int = 503) -> list[float]:
@@ -34,14 +43,27 @@ def schedule(retrier: Any, clock: FakeClock, status: int = 503) -> list[float]:
 
 def test_schedule_grows_exponentially_and_caps_at_max_interval(rt: SimpleNamespace) -> None:
     clock = FakeClock()
-    r = make(rt, clock, initial_interval_ms=500, max_interval_ms=2000, exponent=2, max_elapsed_ms=10_000)
+    r = make(
+        rt, clock, initial_interval_ms=500, max_interval_ms=2000, exponent=2, max_elapsed_ms=10_000
+    )
     assert schedule(r, clock) == [0.5, 1.0, 2.0, 2.0, 2.0, 2.0]  # 10.5 s would exceed 10 s
 
 
 def test_jitter_is_added_and_clipped_to_max_interval(rt: SimpleNamespace) -> None:
     clock = FakeClock()
-    r = make(rt, clock, jitter=0.5, initial_interval_ms=500, max_interval_ms=1200, exponent=2, max_elapsed_ms=3000)
-    assert schedule(r, clock) == [1.0, 1.2]  # 0.5+0.5, then min(1.0+0.5, 1.2); a third 1.2 exceeds 3 s
+    r = make(
+        rt,
+        clock,
+        jitter=0.5,
+        initial_interval_ms=500,
+        max_interval_ms=1200,
+        exponent=2,
+        max_elapsed_ms=3000,
+    )
+    assert schedule(r, clock) == [
+        1.0,
+        1.2,
+    ]  # 0.5+0.5, then min(1.0+0.5, 1.2); a third 1.2 exceeds 3 s
 
 
 def test_gives_up_when_next_delay_would_pass_max_elapsed(rt: SimpleNamespace) -> None:
@@ -74,7 +96,9 @@ def test_elapsed_time_counts_time_spent_in_requests(rt: SimpleNamespace) -> None
         ({}, None),
     ],
 )
-def test_parse_retry_after(rt: SimpleNamespace, headers: dict[str, str], expected: float | None) -> None:
+def test_parse_retry_after(
+    rt: SimpleNamespace, headers: dict[str, str], expected: float | None
+) -> None:
     assert rt.retries.parse_retry_after(headers, now=0.0) == expected
 
 
@@ -96,10 +120,17 @@ def test_server_delay_overrides_schedule_but_not_the_budget(rt: SimpleNamespace)
 
 @pytest.mark.parametrize(
     "status, patterns, expected",
-    [(503, ("5XX",), True), (500, ("5xx",), True), (429, ("429",), True), (404, ("5XX", "429"), False),
-     (502, ("500", "503"), False)],
+    [
+        (503, ("5XX",), True),
+        (500, ("5xx",), True),
+        (429, ("429",), True),
+        (404, ("5XX", "429"), False),
+        (502, ("500", "503"), False),
+    ],
 )
-def test_status_patterns(rt: SimpleNamespace, status: int, patterns: tuple[str, ...], expected: bool) -> None:
+def test_status_patterns(
+    rt: SimpleNamespace, status: int, patterns: tuple[str, ...], expected: bool
+) -> None:
     assert rt.retries.status_matches(status, patterns) is expected
 
 

@@ -21,22 +21,36 @@ def s(rt: SimpleNamespace) -> Any:
     return rt.serialize
 
 
-def P(rt: SimpleNamespace, name: str, location: str, style: str = "form", explode: bool = True, wire: str | None = None) -> Any:
+def P(
+    rt: SimpleNamespace,
+    name: str,
+    location: str,
+    style: str = "form",
+    explode: bool = True,
+    wire: str | None = None,
+) -> Any:
     return rt.operation.Param(name, wire or name, location, style, explode)
 
 
 # --- path -----------------------------------------------------------------------------------
 
 
-def test_path_value_is_percent_encoded_including_slash_and_question_mark(rt: SimpleNamespace, s: Any) -> None:
+def test_path_value_is_percent_encoded_including_slash_and_question_mark(
+    rt: SimpleNamespace, s: Any
+) -> None:
     p = P(rt, "id", "path", "simple", False)
     assert s.expand_path("/things/{id}", [p], {"id": "a/b?c d%"}) == "/things/a%2Fb%3Fc%20d%25"
 
 
 def test_path_uses_wire_name_and_scalar_text(rt: SimpleNamespace, s: Any) -> None:
-    params = [P(rt, "thing_id", "path", "simple", False, wire="thingId"), P(rt, "flag", "path", "simple", False),
-              P(rt, "color", "path", "simple", False)]
-    out = s.expand_path("/t/{thingId}/{flag}/{color}", params, {"thing_id": 7, "flag": True, "color": Color.RED})
+    params = [
+        P(rt, "thing_id", "path", "simple", False, wire="thingId"),
+        P(rt, "flag", "path", "simple", False),
+        P(rt, "color", "path", "simple", False),
+    ]
+    out = s.expand_path(
+        "/t/{thingId}/{flag}/{color}", params, {"thing_id": 7, "flag": True, "color": Color.RED}
+    )
     assert out == "/t/7/true/red"
 
 
@@ -60,7 +74,11 @@ def test_path_label_and_matrix_styles(rt: SimpleNamespace, s: Any) -> None:
 
 @pytest.mark.parametrize("value", [None, "NOT_GIVEN", "missing"])
 def test_missing_path_value_raises_naming_it(rt: SimpleNamespace, s: Any, value: Any) -> None:
-    values = {} if value == "missing" else {"thing_id": rt.types.NOT_GIVEN if value == "NOT_GIVEN" else value}
+    values = (
+        {}
+        if value == "missing"
+        else {"thing_id": rt.types.NOT_GIVEN if value == "NOT_GIVEN" else value}
+    )
     with pytest.raises(ValueError, match="thing_id"):
         s.expand_path("/t/{thing_id}", [P(rt, "thing_id", "path", "simple", False)], values)
 
@@ -74,7 +92,10 @@ def test_empty_path_value_raises(rt: SimpleNamespace, s: Any) -> None:
 
 
 def test_query_form_explode_repeats_key(rt: SimpleNamespace, s: Any) -> None:
-    assert s.serialize_query([P(rt, "include", "query")], {"include": ["a", "b"]}) == [("include", "a"), ("include", "b")]
+    assert s.serialize_query([P(rt, "include", "query")], {"include": ["a", "b"]}) == [
+        ("include", "a"),
+        ("include", "b"),
+    ]
 
 
 def test_query_form_no_explode_joins_with_commas(rt: SimpleNamespace, s: Any) -> None:
@@ -83,7 +104,10 @@ def test_query_form_no_explode_joins_with_commas(rt: SimpleNamespace, s: Any) ->
 
 
 def test_query_space_and_pipe_delimited(rt: SimpleNamespace, s: Any) -> None:
-    params = [P(rt, "a", "query", "spaceDelimited", False), P(rt, "b", "query", "pipeDelimited", False)]
+    params = [
+        P(rt, "a", "query", "spaceDelimited", False),
+        P(rt, "b", "query", "pipeDelimited", False),
+    ]
     pairs = s.serialize_query(params, {"a": ["x", "y"], "b": ["x", "y"]})
     assert pairs == [("a", "x y"), ("b", "x|y")]
     assert s.encode_query(pairs) == "a=x%20y&b=x%7Cy"
@@ -96,8 +120,13 @@ def test_query_deep_object_nests_brackets(rt: SimpleNamespace, s: Any) -> None:
 
 
 def test_query_form_explode_object_sends_each_key(rt: SimpleNamespace, s: Any) -> None:
-    assert s.serialize_query([P(rt, "o", "query")], {"o": {"x": 1, "y": "z"}}) == [("x", "1"), ("y", "z")]
-    assert s.serialize_query([P(rt, "o", "query", "form", False)], {"o": {"x": 1}}) == [("o", "x,1")]
+    assert s.serialize_query([P(rt, "o", "query")], {"o": {"x": 1, "y": "z"}}) == [
+        ("x", "1"),
+        ("y", "z"),
+    ]
+    assert s.serialize_query([P(rt, "o", "query", "form", False)], {"o": {"x": 1}}) == [
+        ("o", "x,1")
+    ]
 
 
 def test_query_scalars_booleans_enums_dates_and_omissions(rt: SimpleNamespace, s: Any) -> None:
@@ -114,7 +143,11 @@ def test_query_scalars_booleans_enums_dates_and_omissions(rt: SimpleNamespace, s
         "n": 1.5,
     }
     assert s.serialize_query(params, values) == [
-        ("flag", "true"), ("off", "false"), ("color", "blue"), ("when", "2024-05-06"), ("n", "1.5")
+        ("flag", "true"),
+        ("off", "false"),
+        ("color", "blue"),
+        ("when", "2024-05-06"),
+        ("n", "1.5"),
     ]
 
 
@@ -124,22 +157,34 @@ def test_query_keeps_declaration_order(rt: SimpleNamespace, s: Any) -> None:
 
 
 def test_query_encoding_escapes_reserved_characters(s: Any) -> None:
-    assert s.encode_query([("q", "a&b=c d/é"), ("k[x]", "1")]) == "q=a%26b%3Dc%20d%2F%C3%A9&k%5Bx%5D=1"
+    assert (
+        s.encode_query([("q", "a&b=c d/é"), ("k[x]", "1")]) == "q=a%26b%3Dc%20d%2F%C3%A9&k%5Bx%5D=1"
+    )
 
 
 # --- headers and cookies ---------------------------------------------------------------------
 
 
 def test_headers_simple_style(rt: SimpleNamespace, s: Any) -> None:
-    params = [P(rt, "trace", "header", "simple", False, wire="X-Trace"), P(rt, "tags", "header", "simple", False, wire="X-Tags"),
-              P(rt, "dry", "header", "simple", False, wire="X-Dry"), P(rt, "obj", "header", "simple", True, wire="X-Obj"),
-              P(rt, "gone", "header", "simple", False, wire="X-Gone")]
-    out = s.serialize_headers(params, {"trace": "t1", "tags": ["a", "b"], "dry": False, "obj": {"k": 1}, "gone": None})
+    params = [
+        P(rt, "trace", "header", "simple", False, wire="X-Trace"),
+        P(rt, "tags", "header", "simple", False, wire="X-Tags"),
+        P(rt, "dry", "header", "simple", False, wire="X-Dry"),
+        P(rt, "obj", "header", "simple", True, wire="X-Obj"),
+        P(rt, "gone", "header", "simple", False, wire="X-Gone"),
+    ]
+    out = s.serialize_headers(
+        params, {"trace": "t1", "tags": ["a", "b"], "dry": False, "obj": {"k": 1}, "gone": None}
+    )
     assert out == {"X-Trace": "t1", "X-Tags": "a,b", "X-Dry": "false", "X-Obj": "k=1"}
 
 
 def test_cookies_form_style(rt: SimpleNamespace, s: Any) -> None:
-    params = [P(rt, "session", "cookie"), P(rt, "ids", "cookie", "form", False), P(rt, "odd", "cookie")]
+    params = [
+        P(rt, "session", "cookie"),
+        P(rt, "ids", "cookie", "form", False),
+        P(rt, "odd", "cookie"),
+    ]
     out = s.serialize_cookies(params, {"session": "abc", "ids": [1, 2], "odd": "a b;c"})
     assert out == [("session", "abc"), ("ids", "1,2"), ("odd", "a%20b%3Bc")]
 
@@ -187,7 +232,14 @@ def test_multipart_split_keeps_files_as_objects(s: Any) -> None:
 
     f = io.BytesIO(b"data")
     fields, files = s.split_multipart(
-        {"purpose": "test", "flag": True, "file": ("a.txt", f, "text/plain"), "raw": b"xyz", "many": ["1", "2"], "gone": None}
+        {
+            "purpose": "test",
+            "flag": True,
+            "file": ("a.txt", f, "text/plain"),
+            "raw": b"xyz",
+            "many": ["1", "2"],
+            "gone": None,
+        }
     )
     assert fields == {"purpose": "test", "flag": "true", "many": ["1", "2"]}
     assert files == [("file", ("a.txt", f, "text/plain")), ("raw", ("raw", b"xyz"))]

@@ -49,7 +49,10 @@ def test_heartbeat_only_stream_has_no_events(rt: SimpleNamespace) -> None:
 
 def test_event_field_sets_type_and_default_is_message(rt: SimpleNamespace) -> None:
     events = decode(rt, b"event: delta\ndata: a\n\ndata: b\n\n")
-    assert [e[0] for e in events] == ["delta", "message"]  # the type does not leak into the next event
+    assert [e[0] for e in events] == [
+        "delta",
+        "message",
+    ]  # the type does not leak into the next event
 
 
 def test_id_persists_as_last_event_id(rt: SimpleNamespace) -> None:
@@ -85,7 +88,11 @@ def test_unknown_fields_are_ignored(rt: SimpleNamespace) -> None:
 
 
 def test_only_one_leading_space_is_stripped(rt: SimpleNamespace) -> None:
-    assert data_of(rt, b"data:no-space\n\ndata:  two\n\ndata: a:b\n\n") == ["no-space", " two", "a:b"]
+    assert data_of(rt, b"data:no-space\n\ndata:  two\n\ndata: a:b\n\n") == [
+        "no-space",
+        " two",
+        "a:b",
+    ]
 
 
 def test_leading_bom_is_stripped_once(rt: SimpleNamespace) -> None:
@@ -115,7 +122,7 @@ def test_lone_cr_at_chunk_end_then_more_text(rt: SimpleNamespace) -> None:
 
 def test_byte_by_byte_equals_whole_feed(rt: SimpleNamespace) -> None:
     stream = (
-        "\ufeff: comment\r\nevent: delta\r\nid: 1\r\ndata: {\"t\": \"é\"}\r\n\r\n"
+        '\ufeff: comment\r\nevent: delta\r\nid: 1\r\ndata: {"t": "é"}\r\n\r\n'
         "data: line1\r\ndata: line2\r\n\r\nretry: 10\r\nevent: done\r\ndata: [DONE]\r\n\r\n"
     ).encode()
     whole = decode(rt, stream)
@@ -134,7 +141,9 @@ def test_unterminated_last_event_is_discarded(rt: SimpleNamespace) -> None:
 
 
 def test_memory_stays_flat_over_100k_events(rt: SimpleNamespace) -> None:
-    event = b'event: text.delta\ndata: {"type":"text.delta","sequence_number":1,"delta":"hello"}\n\n'
+    event = (
+        b'event: text.delta\ndata: {"type":"text.delta","sequence_number":1,"delta":"hello"}\n\n'
+    )
     blob = event * 1000
     decoder = rt.sse.SSEDecoder()
     count = 0
@@ -155,6 +164,12 @@ def test_memory_stays_flat_over_100k_events(rt: SimpleNamespace) -> None:
 def test_any_chunking_gives_the_same_events(rt: SimpleNamespace, size: int) -> None:
     stream = b"id: 9\r\ndata: a\r\n\r\n:x\rdata: \xe2\x82\xac\r\rdata: b\ndata: c\n\n"
     chunks: Any = [stream[i : i + size] for i in range(0, len(stream), size)]
-    assert decode(rt, *chunks) == decode(rt, stream) == [
-        ("message", "a", "9", None), ("message", "€", "9", None), ("message", "b\nc", "9", None)
-    ]
+    assert (
+        decode(rt, *chunks)
+        == decode(rt, stream)
+        == [
+            ("message", "a", "9", None),
+            ("message", "€", "9", None),
+            ("message", "b\nc", "9", None),
+        ]
+    )
