@@ -156,7 +156,7 @@ class _Builder:
                 if isinstance(var, dict) and "default" in var:
                     url = url.replace("{" + str(name) + "}", str(var["default"]))
             out.append(text.literal(url))
-        return tuple(out) or (text.literal("/"),)
+        return tuple(out) or (text.literal("/"),)  # relative to server_url; the SDK needs one
 
     def _security(self) -> tuple[SecurityIR, ...]:
         schemes = ((self.data.get("components") or {}).get("securitySchemes") or {})
@@ -387,7 +387,9 @@ class _Builder:
         return [(w, s, r) for w, (s, r) in fields.items()]
 
     def _responses(self, op: dict[str, Any], ptr: str, ctx: str) -> tuple[str | None, str | None, tuple[ErrorIR, ...]]:
-        responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+        raw_responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+        # YAML reads `200:` as an integer key; status codes are strings from here on
+        responses = {str(k): v for k, v in raw_responses.items()}
         success = sorted(str(s) for s in responses if str(s).startswith("2"))
         chosen = success[0] if success else ("default" if "default" in responses and not any(str(s)[0] in "45" for s in responses if str(s) != "default") else None)
         response_name = event_name = None

@@ -120,15 +120,17 @@ class _Entry:
 
     def _find_tags(self) -> tuple[str, dict[Any, type[pydantic.BaseModel]]]:
         annotation: Any = self.target
+        # models are often type aliases (TypeAliasType); look at what they stand for
+        while hasattr(annotation, "__value__") and not isinstance(annotation, type):
+            annotation = annotation.__value__
         field_name = "type"
         if self.unwrap:
             root = self.target.model_fields["root"]
             annotation = root.annotation
             if isinstance(root.discriminator, str):
                 field_name = root.discriminator
-        elif (
-            typing.get_origin(annotation) is typing.Annotated
-        ):  # Annotated[Union, Field(discriminator=)]
+        elif typing.get_origin(annotation) is typing.Annotated:
+            # a plain alias: Annotated[Union[...], Field(discriminator=...)]
             for meta in typing.get_args(annotation)[1:]:
                 if isinstance(getattr(meta, "discriminator", None), str):
                     field_name = meta.discriminator

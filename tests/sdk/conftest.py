@@ -26,4 +26,6 @@ def server(_server: tuple[str, MKA1State]) -> tuple[str, MKA1State]:
     url, state = _server
     state.requests.clear()
     state.fail_with.clear()
+    state.patch.clear()
+    state.extra_frames.clear()
     return url, state

@@ -267,3 +267,31 @@ def test_sdk_repr_hides_the_token() -> None:
     sdk = SDK(bearer_auth=TOKEN, server_url="http://127.0.0.1:9")
     assert TOKEN not in repr(sdk)
     sdk.close()
+
+
+# -- tolerance: a newer server must not break an older SDK ----------------------------------------
+
+
+def test_unknown_fields_and_enum_values_are_kept(server: tuple[str, MKA1State]) -> None:
+    url, state = server
+    state.patch.update({"status": "paused", "service_tier": "turbo", "brand_new_field": {"x": 1}})
+    with sdk_for(url) as sdk:
+        res = sdk.llm.responses.get(response_id="resp_t1")
+    assert isinstance(res, models.ResponseObject)
+    assert res.status == "paused"
+    assert res.service_tier == "turbo"
+    assert res.model_extra == {"brand_new_field": {"x": 1}}
+
+
+def test_unknown_stream_event_is_delivered_not_dropped(server: tuple[str, MKA1State]) -> None:
+    url, state = server
+    state.extra_frames.append(b'event: response.teleported\ndata: {"type": "response.teleported", "sequence_number": -1, "where": "mars"}\n\n')
+    with sdk_for(url) as sdk:
+        with sdk.llm.responses.get(response_id="resp_u1", stream=True) as stream:
+            events = list(stream)
+    assert len(events) == 9
+    first = events[0]
+    assert type(first).__name__ == "UnknownEvent"
+    assert first.type == "response.teleported"  # type: ignore[union-attr]
+    assert first.data["where"] == "mars"  # type: ignore[union-attr]
+    assert [e.sequence_number for e in events[1:]] == list(range(8))  # type: ignore[union-attr]

@@ -63,7 +63,11 @@ def response_object(response_id: str = "resp_get123", status: str = "completed",
         "user": None,
     }
     obj.update(extra)
+    obj.update(_PATCH)
     return obj
+
+
+_PATCH: dict[str, Any] = {}
 
 
 def stream_events(response_id: str, start_after: int = -1) -> list[dict[str, Any]]:
@@ -101,6 +105,10 @@ class MKA1State:
     requests: list[Recorded] = field(default_factory=list)
     # status codes to answer with before behaving normally, consumed one per request
     fail_with: list[int] = field(default_factory=list)
+    # merged into every response object the server sends (fields from a newer API, say)
+    patch: dict[str, Any] = field(default_factory=dict)
+    # extra SSE frames sent before the normal events of a stream
+    extra_frames: list[bytes] = field(default_factory=list)
 
     def last(self) -> Recorded:
         return self.requests[-1]
@@ -115,6 +123,8 @@ def build_app(state: MKA1State) -> Starlette:
                 body = json.loads(raw)
             except json.JSONDecodeError:
                 body = raw.decode("latin-1")
+        _PATCH.clear()
+        _PATCH.update(state.patch)
         state.requests.append(Recorded(request.method, request.url.path, request.scope["raw_path"].decode("latin-1"), list(request.query_params.multi_items()),
                                        {k.lower(): v for k, v in request.headers.items()}, body))
         if not request.headers.get("authorization", "").startswith("Bearer "):
@@ -127,6 +137,8 @@ def build_app(state: MKA1State) -> Starlette:
 
     def sse(events: list[dict[str, Any]]) -> StreamingResponse:
         async def gen():  # type: ignore[no-untyped-def]
+            for frame in state.extra_frames:
+                yield frame
             for event in events:
                 yield sse_frame(event)
                 await asyncio.sleep(0)
