@@ -10,8 +10,11 @@ from pathlib import Path
 
 from . import __version__
 from .config import Config, find_config
-from .pipeline import generate, validate_only
+from .diff import render_markdown, render_text
+from .history import CHANGELOG, Previous
+from .pipeline import diff_specs, generate, validate_only
 from .problems import SpecError
+from .surface import SURFACE_FILE
 from .write import WriteError, compare, read_text, write
 
 REFRESH_HINT = "run `sdkgen generate` to refresh"
@@ -33,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
         if name == "generate":
             p.add_argument("--fail-on-change", action="store_true",
                            help="exit 1 when any file was written or removed (for pre-commit hooks)")
+    p = sub.add_parser("diff", help="what a spec change does to the SDK's public surface")
+    p.add_argument("old", type=Path, nargs="?", help="old spec (or use --base)")
+    p.add_argument("new", type=Path, nargs="?", help="new spec (default: [tool.sdkgen] spec)")
+    p.add_argument("--base", metavar="GIT_REF", help="compare the spec as committed at GIT_REF with the working tree")
+    p.add_argument("--format", choices=("text", "markdown"), default="text")
+    p.add_argument("--fail-on-breaking", action="store_true", help="exit 2 when a change is breaking")
     p = sub.add_parser("validate", help="report every problem in the spec")
     p.add_argument("spec", type=Path)
     p.add_argument("--lenient", action="store_true", help="report validator findings as warnings")
@@ -44,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args)
+        if args.command == "diff":
+            return _diff(args, find_config())
         return _generate_or_check(args, find_config())
     except SpecError as exc:
         print(exc.render(), file=sys.stderr)
@@ -64,6 +75,21 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _diff(args: argparse.Namespace, config: Config) -> int:
+    new = args.new or (config.spec if args.base else None)
+    if args.base:
+        new = args.old or new  # `sdkgen diff --base REF [SPEC]`
+    if new is None or (args.old is None and not args.base):
+        print("sdkgen: give OLD and NEW specs, or --base GIT_REF [SPEC]", file=sys.stderr)
+        return 2
+    changes, old_version = diff_specs(None if args.base else args.old, new, base=args.base)
+    render = render_markdown if args.format == "markdown" else render_text
+    print(render(changes, old_version))
+    if args.fail_on_breaking and any(c.kind == "breaking" for c in changes):
+        return 2
+    return 0
+
+
 def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
     spec = args.spec or config.spec
     out = args.output or config.output
@@ -74,8 +100,10 @@ def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
     started = time.perf_counter()
     # The config's strictness belongs to the config's spec, not to any spec given by hand.
     strict = args.strict or (config.strict and args.spec is None)
+    previous = Previous(read_text(out, SURFACE_FILE), read_text(out, CHANGELOG))
     result = generate(spec, package=package, dist_name=args.project_name or config.dist_name,
-                      strict=strict, allow_partial=args.allow_partial)
+                      strict=strict, allow_partial=args.allow_partial, previous=previous,
+                      versioning=config.versioning)
     if not args.quiet:
         for problem in result.problems:
             if problem.level != "note" or problem.drops_operation:
@@ -87,6 +115,9 @@ def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
                 print(f"sdkgen: {out} is up to date ({len(result.files)} files)", file=sys.stderr)
             return 0
         _report_drift(drift, result.files, out)
+        if result.old_version is not None:
+            print("\nWhat the spec change does to the SDK:", file=sys.stderr)
+            print(render_text(result.changes, result.old_version), file=sys.stderr)
         return 1
     changed = write(result.files, out)
     if not args.quiet:

@@ -14,6 +14,7 @@ class Config:
     package_name: str | None = None
     dist_name: str | None = None
     strict: bool = False
+    versioning: str = "semver"  # or "spec": always the spec's info.version
 
 
 def find_config(start: Path | None = None) -> Config:
@@ -37,5 +38,6 @@ def find_config(start: Path | None = None) -> Config:
                 package_name=section.get("package-name") if isinstance(section.get("package-name"), str) else None,
                 dist_name=section.get("project-name") if isinstance(section.get("project-name"), str) else None,
                 strict=bool(section.get("strict", False)),
+                versioning="spec" if section.get("versioning") == "spec" else "semver",
             )
     return Config()
