@@ -14,7 +14,9 @@ import pytest
 
 from generator.emit.package import templates_root
 from generator.pipeline import generate
-from generator.write import compare
+from generator.history import CHANGELOG, Previous
+from generator.surface import SURFACE_FILE
+from generator.write import compare, read_text
 
 from .helpers import ROOT, explain_difference, tree
 
@@ -51,7 +53,9 @@ def test_runtime_is_copied_verbatim() -> None:
 
 
 def test_mka1_spec_matches_generated_folder() -> None:
-    result = generate(ROOT / "spec" / "mka1.yaml", package="mka1", dist_name="mka1", strict=True)
+    out = ROOT / "generated"
+    previous = Previous(read_text(out, SURFACE_FILE), read_text(out, CHANGELOG))
+    result = generate(ROOT / "spec" / "mka1.yaml", package="mka1", dist_name="mka1", strict=True, previous=previous)
     drift = compare(result.files, ROOT / "generated")
     assert drift.clean, explain_difference(
         tree(ROOT / "generated"), {**tree(ROOT / "generated"), **dict(result.files.files)},
