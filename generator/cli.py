@@ -15,7 +15,7 @@ from .history import CHANGELOG, Previous
 from .pipeline import diff_specs, generate, validate_only
 from .problems import SpecError
 from .surface import SURFACE_FILE
-from .write import WriteError, compare, read_text, write
+from .write import WriteError, compare, read_text, stage, write
 
 REFRESH_HINT = "run `sdkgen generate` to refresh"
 
@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
         if name == "generate":
             p.add_argument("--fail-on-change", action="store_true",
                            help="exit 1 when any file was written or removed (for pre-commit hooks)")
+            p.add_argument("--stage", action="store_true",
+                           help="`git add` what changed, so a pre-commit hook's commit includes the regenerated SDK")
     p = sub.add_parser("diff", help="what a spec change does to the SDK's public surface")
     p.add_argument("old", type=Path, nargs="?", help="old spec (or use --base)")
     p.add_argument("new", type=Path, nargs="?", help="new spec (default: [tool.sdkgen] spec)")
@@ -124,6 +126,8 @@ def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
         elapsed = time.perf_counter() - started
         print(f"sdkgen: {result.ir.operation_count} operations, {len(result.files)} files, "
               f"{len(changed)} changed in {out} ({elapsed:.2f}s)", file=sys.stderr)
+    if args.stage and changed:
+        stage(out, changed)
     if args.fail_on_change and changed:
         for path in changed:
             print(f"changed: {path}")

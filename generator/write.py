@@ -155,3 +155,21 @@ def read_text(out: Path, path: str) -> str | None:
         return (out / _safe_relative(path)).read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def stage(out: Path, changed: list[str]) -> None:
+    """Stage what a run wrote or removed (and the manifest) in the git repository around `out`."""
+    import subprocess
+
+    targets = [out / _safe_relative(p) for p in changed] + [out / MANIFEST]
+    present = [str(t) for t in targets if t.exists()]
+    gone = [str(t) for t in targets if not t.exists()]
+    commands = []
+    if present:
+        commands.append(["git", "add", "--", *present])
+    if gone:
+        commands.append(["git", "rm", "--cached", "--quiet", "--ignore-unmatch", "--", *gone])
+    for command in commands:
+        result = subprocess.run(command, cwd=out, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise WriteError(f"{' '.join(command[:2])} failed: {result.stderr.strip()}")
