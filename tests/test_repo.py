@@ -40,7 +40,7 @@ def test_pre_commit_hooks_file_is_valid() -> None:
     ids = {h["id"]: h for h in hooks}
     assert set(ids) == {"sdkgen-check", "sdkgen-generate"}
     assert ids["sdkgen-check"]["entry"] == "sdkgen check"
-    assert ids["sdkgen-generate"]["entry"] == "sdkgen generate --fail-on-change"
+    assert ids["sdkgen-generate"]["entry"] == "sdkgen generate --stage"
     assert all(h["language"] == "python" and h["pass_filenames"] is False for h in hooks)
 
 
@@ -50,32 +50,70 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
 
 
-def test_pre_commit_check_hook_refuses_a_stale_sdk(tmp_path: Path) -> None:
-    """Real pre-commit, real git: the hook installs sdkgen from this checkout and runs it."""
-    pre_commit = shutil.which("pre-commit") or str(Path(os.sys.executable).parent / "pre-commit")
+def _sdk_repo(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
     repo = tmp_path / "sdk-repo"
     repo.mkdir()
     assert _git(repo, "init", "-q").returncode == 0
     spec = repo / "api.yaml"
     spec.write_text((ROOT / "tests" / "golden" / "errors" / "spec.yaml").read_text())
     (repo / "pyproject.toml").write_text('[tool.sdkgen]\nspec = "api.yaml"\noutput = "client"\npackage-name = "things"\n')
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.test", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.test"}
     env.pop("VIRTUAL_ENV", None)
+    return repo, spec, env
+
+
+def _pre_commit() -> str:
+    return shutil.which("pre-commit") or str(Path(os.sys.executable).parent / "pre-commit")
+
+
+def test_pre_commit_check_hook_refuses_a_stale_sdk(tmp_path: Path) -> None:
+    """Real pre-commit, real git: the hooks install sdkgen from this checkout and run it."""
+    repo, spec, env = _sdk_repo(tmp_path)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([pre_commit, "try-repo", str(ROOT), *args, "--all-files"], cwd=repo, env=env,
+        return subprocess.run([_pre_commit(), "try-repo", str(ROOT), *args, "--all-files"], cwd=repo, env=env,
                               capture_output=True, text=True, timeout=900)
 
     _git(repo, "add", "-A")
     generated = run("sdkgen-generate")
-    assert (repo / "client" / "things" / "sdk.py").is_file(), generated.stdout + generated.stderr
-    assert generated.returncode == 1  # files changed: pre-commit stops the commit so they get staged
-    assert "changed: things/sdk.py" in generated.stdout
-    _git(repo, "add", "-A")
-    assert run("sdkgen-generate").returncode == 0  # nothing left to regenerate
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    assert (repo / "client" / "things" / "sdk.py").is_file()
+    assert "client/things/sdk.py" in _git(repo, "diff", "--cached", "--name-only").stdout  # staged by the hook
     assert run("sdkgen-check").returncode == 0
     spec.write_text(spec.read_text().replace("deleteThing", "removeThing"))
     _git(repo, "add", "-A")
     stale = run("sdkgen-check")
     assert stale.returncode == 1
     assert "stale: things/resources/things.py" in stale.stdout
+    assert "! sdk.things.delete_thing: method removed" in stale.stdout + stale.stderr
+
+
+def test_commits_with_installed_hooks(tmp_path: Path) -> None:
+    """`pre-commit install` in a repo: a spec change without regeneration is refused with the
+    summary; with the generate hook the commit carries the regenerated SDK."""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    repo, spec, env = _sdk_repo(tmp_path)
+
+    def configure(hook: str) -> None:
+        (repo / ".pre-commit-config.yaml").write_text(
+            f"repos:\n  - repo: {ROOT}\n    rev: {head}\n    hooks:\n      - id: {hook}\n")
+
+    def commit(message: str) -> subprocess.CompletedProcess[str]:
+        _git(repo, "add", "api.yaml", "pyproject.toml", ".pre-commit-config.yaml")
+        return subprocess.run(["git", "commit", "-m", message], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+
+    configure("sdkgen-generate")
+    assert subprocess.run([_pre_commit(), "install"], cwd=repo, env=env, capture_output=True).returncode == 0
+    first = commit("add the API")
+    assert first.returncode == 0, first.stdout + first.stderr
+    committed = _git(repo, "show", "--name-only", "--format=", "HEAD").stdout
+    assert "client/things/resources/things.py" in committed and "client/CHANGELOG.md" in committed
+
+    configure("sdkgen-check")
+    assert commit("switch to the check hook").returncode == 0
+    spec.write_text(spec.read_text().replace("deleteThing", "removeThing"))
+    refused = commit("rename without regenerating")
+    assert refused.returncode != 0
+    assert "! sdk.things.delete_thing: method removed" in refused.stdout + refused.stderr
+    assert "sdkgen generate" in refused.stdout + refused.stderr
