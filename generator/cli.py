@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--strict", action="store_true", help="treat every spec finding as an error")
         p.add_argument("--allow-partial", action="store_true", help="skip operations that cannot be generated instead of failing")
         p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+        _ref_options(p)
+        p.add_argument("--report", type=Path, metavar="FILE",
+                       help="write the coverage report (operations, degraded schemas, problems) as JSON")
         if name == "generate":
             p.add_argument("--fail-on-change", action="store_true",
                            help="exit 1 when any file was written or removed (for pre-commit hooks)")
@@ -47,7 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="report every problem in the spec")
     p.add_argument("spec", type=Path)
     p.add_argument("--lenient", action="store_true", help="report validator findings as warnings")
+    _ref_options(p)
     return parser
+
+
+def _ref_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--ref-root", type=Path, metavar="DIR",
+                   help="external $ref files must be inside DIR (default: the folder containing the spec's folder)")
+    p.add_argument("--allow-remote-refs", action="store_true", help="fetch $refs to http(s) URLs")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         return _generate_or_check(args, find_config())
     except SpecError as exc:
         print(exc.render(), file=sys.stderr)
+        if exc.coverage is not None:
+            _write_report(exc.coverage, getattr(args, "report", None))
         print(f"sdkgen: {exc}", file=sys.stderr)
         return 1
     except WriteError as exc:
@@ -68,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    problems = validate_only(args.spec, strict=not args.lenient)
+    problems = validate_only(args.spec, strict=not args.lenient, allow_remote_refs=args.allow_remote_refs,
+                             ref_root=args.ref_root)
     for problem in problems:
         print(problem.render())
     errors = sum(p.level == "error" for p in problems)
@@ -105,11 +118,14 @@ def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
     previous = Previous(read_text(out, SURFACE_FILE), read_text(out, CHANGELOG))
     result = generate(spec, package=package, dist_name=args.project_name or config.dist_name,
                       strict=strict, allow_partial=args.allow_partial, previous=previous,
-                      versioning=config.versioning)
+                      versioning=config.versioning, allow_remote_refs=args.allow_remote_refs,
+                      ref_root=args.ref_root)
     if not args.quiet:
         for problem in result.problems:
             if problem.level != "note" or problem.drops_operation:
                 print(problem.render(), file=sys.stderr)
+    if result.coverage is not None:
+        _write_report(result.coverage, args.report, quiet=args.quiet)
     if args.command == "check":
         drift = compare(result.files, out)
         if drift.clean:
@@ -134,6 +150,17 @@ def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
         print("sdkgen: the SDK was regenerated; stage the changes and commit again", file=sys.stderr)
         return 1
     return 0
+
+
+def _write_report(report, path: Path | None, *, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """The coverage summary line on stderr and, with --report, the JSON report."""
+    if path is not None:
+        try:
+            path.write_text(report.to_json(), encoding="utf-8")
+        except OSError as exc:
+            raise WriteError(f"cannot write the report {path}: {exc.strerror}") from None
+    if not quiet or path is not None:
+        print(report.summary(), file=sys.stderr)
 
 
 def _report_drift(drift, files, out: Path) -> None:  # type: ignore[no-untyped-def]

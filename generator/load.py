@@ -1,4 +1,19 @@
-"""Load stage: read a spec file safely into a `Document`. One of the two stages that touch the disk."""
+"""Load stage: read a spec safely into a `Document`. One of the two stages that touch the disk.
+
+What loading does, in order:
+
+1. Parse the root file (YAML or JSON, safe loader, size-capped). Mapping keys are kept as the
+   text written in the file (`200:` is the string "200"), and dates stay strings, so the tree
+   is plain JSON data.
+2. Bundle: relative external `$ref`s are read and made internal (`generator/bundle.py`).
+   Schemas are hoisted into the document's schemas under names taken from their file names;
+   everything else is inlined where it is referenced.
+3. Swagger 2.0 is converted to OpenAPI 3.0 (`generator/swagger2.py`).
+
+Problems found on the way are kept on the document (`doc.load_problems`). Every pointer used by
+later stages refers to the final tree; `doc.problem()` maps it back to the file and the
+pointer inside that file where the user can find the thing, with its line.
+"""
 
 from __future__ import annotations
 
@@ -9,28 +24,49 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem, SpecError
+from .problems import Level, Problem, SpecError, pointer_join
 
-try:  # the C loader is many times faster on large specs
-    _Loader: Any = yaml.CSafeLoader
+try:  # the C parser is many times faster on large specs
+    _Base: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_DEPTH = 400
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """The safe loader, made to produce JSON data: keys as written, no date objects."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            self.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark, "found a non-scalar key", key_node.start_mark)
+            mapping[str(key_node.value)] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 
 
 @dataclass
-class Document:
-    """A parsed spec: the data tree plus what is needed to point at places in the source."""
+class Source:
+    """One file (or fetched URL) the document was read from."""
 
-    path: Path
+    key: str  # how problems name it: the path as given for the root, resolved paths for others
     text: str
-    data: dict[str, Any]
+    data: Any
+    location: str  # absolute path or URL, to resolve relative refs against
     _lines: dict[str, int] | None = field(default=None, repr=False)
-
-    @property
-    def display_path(self) -> str:
-        return str(self.path)
 
     def line_of(self, pointer: str) -> int | None:
         """1-based line of the node at a JSON pointer (the nearest existing ancestor)."""
@@ -44,26 +80,135 @@ class Document:
             parts.pop()
         return None
 
-    def problem(self, level: Any, pointer: str, message: str, **kw: Any) -> Problem:
-        return Problem(level, pointer, message, self.display_path, self.line_of(pointer), **kw)
+
+class PointerMap:
+    """Where the parts of a derived tree came from: prefix in the tree → (source, pointer).
+
+    The longest recorded prefix of a pointer wins; the rest of the pointer is appended to the
+    place it maps to.
+    """
+
+    def __init__(self, default: tuple[str, str]):
+        self._map: dict[str, tuple[str, str]] = {"": default}
+
+    def record(self, prefix: str, source: str, pointer: str) -> None:
+        self._map[prefix] = (source, pointer)
+
+    def resolve(self, pointer: str) -> tuple[str, str]:
+        probe = pointer
+        while True:
+            hit = self._map.get(probe)
+            if hit is not None:
+                return hit[0], hit[1] + pointer[len(probe):]
+            if not probe:
+                return self._map[""][0], pointer
+            probe = probe.rsplit("/", 1)[0]
 
 
-def load(path: str | Path) -> Document:
+@dataclass
+class Document:
+    """A loaded spec: the tree later stages read, plus what is needed to point into the files."""
+
+    path: Path
+    text: str
+    data: dict[str, Any]
+    sources: dict[str, Source] = field(default_factory=dict)
+    # The tree as written (after bundling, before a Swagger 2.0 conversion): what is validated.
+    source_data: dict[str, Any] | None = None
+    source_version: str = ""
+    load_problems: list[Problem] = field(default_factory=list)
+    _bundle_map: PointerMap | None = field(default=None, repr=False)
+    _convert_map: PointerMap | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.sources:
+            self.sources[str(self.path)] = Source(str(self.path), self.text, self.data, str(self.path.resolve()))
+        if self.source_data is None:
+            self.source_data = self.data
+        if not self.source_version:
+            self.source_version = str(self.data.get("openapi") or self.data.get("swagger") or "")
+
+    @property
+    def display_path(self) -> str:
+        return str(self.path)
+
+    @property
+    def converted(self) -> bool:
+        return self._convert_map is not None
+
+    def locate(self, pointer: str, *, converted: bool = True) -> tuple[str, str, int | None]:
+        """(file, pointer in that file, line) of a pointer into `data` (or, with
+        converted=False, into `source_data`)."""
+        if converted and self._convert_map is not None:
+            _, pointer = self._convert_map.resolve(pointer)
+        key = str(self.path)
+        if self._bundle_map is not None:
+            key, pointer = self._bundle_map.resolve(pointer)
+        source = self.sources.get(key)
+        return key, pointer, source.line_of(pointer) if source is not None else None
+
+    def line_of(self, pointer: str) -> int | None:
+        return self.locate(pointer)[2]
+
+    def problem(self, level: Level, pointer: str, message: str, **kw: Any) -> Problem:
+        """A problem at a pointer into `data`, reported where it is in the user's files."""
+        file, in_file, line = self.locate(pointer)
+        return Problem(level, in_file, message, file, line, **kw)
+
+    def source_problem(self, level: Level, pointer: str, message: str, **kw: Any) -> Problem:
+        """A problem at a pointer into `source_data` (what the validator sees)."""
+        file, in_file, line = self.locate(pointer, converted=False)
+        return Problem(level, in_file, message, file, line, **kw)
+
+
+def load(path: str | Path, *, allow_remote_refs: bool = False, ref_root: str | Path | None = None) -> Document:
+    """Read, bundle and (for Swagger 2.0) convert a spec.
+
+    `ref_root`: external `$ref`s may only reach files inside this folder; by default the
+    folder that contains the spec's folder (so `spec/api.yaml` may use `../common/x.yaml`).
+    URLs are refused unless `allow_remote_refs`.
+    """
+    from .bundle import bundle
+    from .swagger2 import convert
+
     path = Path(path)
+    root = read_source(path, str(path))
+    if not isinstance(root.data, dict):
+        raise SpecError([Problem("error", "", "spec root must be a mapping", str(path), 1)])
+    root_dir = Path(ref_root) if ref_root is not None else path.resolve().parent.parent
+    version = str(root.data.get("openapi") or root.data.get("swagger") or "")
+    is_v2 = version.startswith("2")
+    bundled, sources, bundle_map, problems = bundle(
+        root, schemas_home=("definitions",) if is_v2 else ("components", "schemas"),
+        ref_root=root_dir.resolve(), allow_remote=allow_remote_refs)
+    doc = Document(path=path, text=root.text, data=bundled, sources=sources, source_data=bundled,
+                   source_version=version, _bundle_map=bundle_map)
+    doc.load_problems.extend(problems)
+    if is_v2:
+        converted, convert_map, notes = convert(bundled)
+        doc.data = converted
+        doc._convert_map = convert_map
+        doc.load_problems.append(doc.source_problem("note", "/swagger", "Swagger 2.0 document converted to OpenAPI 3.0 on load"))
+        doc.load_problems.extend(doc.source_problem(level, ptr, msg) for level, ptr, msg in notes)
+    return doc
+
+
+def read_source(path: Path, key: str) -> Source:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SpecError([Problem("error", "", f"cannot read spec: {exc.strerror}", str(path))]) from None
+        raise SpecError([Problem("error", "", f"cannot read spec: {exc.strerror}", key)]) from None
+    return parse_source(raw, key, str(path.resolve()))
+
+
+def parse_source(raw: bytes, key: str, location: str) -> Source:
     if len(raw) > MAX_BYTES:
-        raise SpecError([Problem("error", "", f"spec is larger than {MAX_BYTES} bytes", str(path))])
+        raise SpecError([Problem("error", "", f"spec is larger than {MAX_BYTES} bytes", key)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SpecError([Problem("error", "", f"spec is not UTF-8 ({exc.reason} at byte {exc.start})", str(path))]) from None
-    data = _parse(text, str(path))
-    if not isinstance(data, dict):
-        raise SpecError([Problem("error", "", "spec root must be a mapping", str(path), 1)])
-    return Document(path=path, text=text, data=data)
+        raise SpecError([Problem("error", "", f"spec is not UTF-8 ({exc.reason} at byte {exc.start})", key)]) from None
+    return Source(key, text, _parse(text, key), location)
 
 
 def _parse(text: str, name: str) -> Any:
@@ -86,28 +231,30 @@ def _parse(text: str, name: str) -> Any:
 
 
 def _line_map(text: str) -> dict[str, int]:
-    """Map every JSON pointer in the document to its line, from the YAML node tree.
+    """Map every JSON pointer in a file to its line, from the YAML node tree.
 
     JSON is a subset of YAML, so one composer serves both formats. Built only when a problem
     needs a line number.
     """
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_Base)
     except yaml.YAMLError:
         return {}
     lines: dict[str, int] = {}
     stack: list[tuple[str, Any]] = [("", root)]
     while stack:
         pointer, node = stack.pop()
-        if node is None:
+        if node is None or pointer.count("/") > MAX_DEPTH:  # aliases can make cycles
             continue
         lines.setdefault(pointer, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                k = str(key.value).replace("~", "~0").replace("/", "~1")
-                lines[f"{pointer}/{k}"] = key.start_mark.line + 1
-                stack.append((f"{pointer}/{k}", value))
+                k = pointer_join("", str(key.value))
+                lines[f"{pointer}{k}"] = key.start_mark.line + 1
+                if value is not node:
+                    stack.append((f"{pointer}{k}", value))
         elif isinstance(node, yaml.SequenceNode):
             for i, value in enumerate(node.value):
-                stack.append((f"{pointer}/{i}", value))
+                if value is not node:
+                    stack.append((f"{pointer}/{i}", value))
     return lines

@@ -7,9 +7,10 @@ Called only while building the IR. The rules, applied in this order:
    becomes ``x`` followed by the hex code points of its first characters, so it stays stable.
 2. Words are split at case changes (``getResponseID`` → ``get``, ``response``, ``id``); digits
    stay with the word before them (``v2beta`` → ``v2``, ``beta``).
-3. Component schema names that already are valid identifiers are kept as they are
-   (``ResponseMCPCallInProgressEvent``) so models match the names in the spec; others get
-   PascalCase. snake_case for functions, methods, parameters, fields and modules; PascalCase for classes.
+3. Component schema names made of ASCII letters and digits that start with a capital are kept
+   as they are (``ResponseMCPCallInProgressEvent``) so models match the names in the spec; others
+   get PascalCase (``InvoiceRequest_lines`` → ``InvoiceRequestLines``). Model names never hold
+   an underscore, so a reserved one gets the suffix ``Model`` (``Field`` → ``FieldModel``). snake_case for functions, methods, parameters, fields and modules; PascalCase for classes.
 4. A name starting with a digit gets the prefix ``n_`` (snake) or ``N`` (Pascal).
 5. Python keywords and soft keywords get a trailing underscore (``from`` → ``from_``).
    Builtins are allowed as parameter and method names (shadowing is local to a function) but not
@@ -17,6 +18,12 @@ Called only while building the IR. The rules, applied in this order:
 6. Names the SDK itself uses in the same scope (reserved names) get the suffix ``_`` too.
 7. Collisions inside one scope resolve by a fixed rule: the first name in document order keeps
    its name; later ones get ``_2``, ``_3`` … (snake) or ``2``, ``3`` … (Pascal).
+
+8. A schema bundled from another file (a relative external ``$ref``) is filed under the last
+   segment of the ``$ref``'s fragment (``common.yaml#/definitions/Error`` → ``Error``), else
+   under the file's name without its extension (``../common/Error.yaml`` → ``Error``). When that
+   spec-level name is taken by a different schema, the name of the file's folder goes in front
+   (``CommonError``), then ``_2``, ``_3`` … Rules 3-7 then apply to it like to any schema name.
 
 Wire names (JSON properties, parameter names, headers) are never changed; only the Python
 side is named here.
@@ -28,6 +35,7 @@ import builtins
 import keyword
 import re
 import unicodedata
+from collections.abc import Collection
 
 _WORD_BREAK = re.compile(r"[^0-9A-Za-z]+")
 _CASE_SPLIT = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
@@ -45,6 +53,11 @@ MODEL_RESERVED = frozenset(
 )
 # Keyword arguments every generated method takes besides the operation's own.
 METHOD_OPTIONS = ("server_url", "timeout_ms", "http_headers", "retries")
+# Keyword arguments of the SDK constructor besides credentials and parameter defaults.
+SDK_OPTIONS = ("server_url", "server_idx", "timeout_ms", "retry_config", "client", "async_client", "http_headers",
+               "hooks", "self")
+# Attributes of the SDK object itself; a top-level resource group may not take them.
+SDK_ATTRIBUTES = frozenset({"close", "aclose", "with_options", "hooks"})
 
 
 def words(text: str) -> list[str]:
@@ -78,12 +91,27 @@ def pascal(text: str) -> str:
     return name
 
 
+def model_name(text: str) -> str:
+    """Name of a model class: PascalCase without underscores (the model generator would drop
+    them), so a reserved name gets the suffix ``Model`` instead of ``_`` (``Field`` →
+    ``FieldModel``)."""
+    name = "".join(w[:1].upper() + w[1:] for w in words(text))
+    if name[0].isdigit():
+        name = "N" + name
+    if name in PYTHON_RESERVED or name in BUILTIN_NAMES or name in MODEL_RESERVED:
+        name += "Model"
+    return name
+
+
+_MODEL_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+
 def class_name(text: str) -> str:
-    """Model class name for a component schema (rule 3: valid identifiers are kept)."""
-    if text.isidentifier() and text.isascii() and not text.startswith("_") and text[0].isupper():
-        if text not in PYTHON_RESERVED and text not in BUILTIN_NAMES and text not in MODEL_RESERVED:
-            return text
-    return pascal(text)
+    """Model class name for a component schema (rule 3: names made of ASCII letters and digits
+    that start with a capital are kept; others go through `model_name`)."""
+    if _MODEL_NAME.match(text) and text not in PYTHON_RESERVED and text not in BUILTIN_NAMES and text not in MODEL_RESERVED:
+        return text
+    return model_name(text)
 
 
 def module(text: str) -> str:
@@ -118,3 +146,18 @@ class Scope:
 def constant(text: str) -> str:
     """Module-level constant for an operation descriptor: ``_GET_RESPONSE``."""
     return "_" + snake(text).upper().strip("_")
+
+
+def bundled_schema_key(file_name: str, folder: str, fragment: str, taken: Collection[str]) -> str:
+    """Spec-level name of a schema bundled from another file (rule 8)."""
+    segments = [s for s in fragment.split("/") if s]
+    base = segments[-1].replace("~1", "/").replace("~0", "~") if segments else file_name.rsplit(".", 1)[0]
+    base = base or "Schema"
+    if base not in taken:
+        return base
+    prefixed = pascal(folder) + base if folder else base
+    candidate, n = prefixed, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{prefixed}_{n}"
+    return candidate

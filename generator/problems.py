@@ -17,6 +17,8 @@ class Problem:
     line: int | None = None
     # An error that would drop an operation; `--allow-partial` lets the run go on without it.
     drops_operation: bool = False
+    # "degraded": a schema typed more loosely than the spec says (counted in the coverage report).
+    kind: str = ""
 
     def render(self) -> str:
         place = self.file or "<spec>"
@@ -31,6 +33,7 @@ class SpecError(Exception):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
+        self.coverage: object | None = None  # a report.Coverage when the run got that far
         errors = [p for p in problems if p.level == "error"]
         super().__init__(f"{len(errors)} error(s) in the spec")
 

@@ -17,13 +17,15 @@ MAX_FINDINGS = 200
 
 
 def validate(doc: Document, *, strict: bool) -> list[Problem]:
-    """Every finding of the validator; errors when strict, warnings otherwise.
+    """Problems found while loading, then every finding of the validator; the validator's
+    findings are errors when strict, warnings otherwise.
 
     Real specs are often slightly invalid (a default breaking its own schema, say) while a
-    faithful SDK can still be made, so by default these do not stop generation.
+    faithful SDK can still be made, so by default these do not stop generation. A Swagger 2.0
+    document is validated as written, before its conversion.
     """
-    data = doc.data
-    version = str(data.get("openapi") or data.get("swagger") or "")
+    data = doc.source_data if doc.source_data is not None else doc.data
+    version = doc.source_version or str(data.get("openapi") or data.get("swagger") or "")
     level: Level = "error" if strict else "warning"
     if version.startswith("3.1"):
         cls: Any = OpenAPIV31SpecValidator
@@ -32,8 +34,9 @@ def validate(doc: Document, *, strict: bool) -> list[Problem]:
     elif version.startswith("2"):
         cls = OpenAPIV2SpecValidator
     else:
-        return [doc.problem("error", "", f"unsupported or missing OpenAPI version {version!r} (need 2.0, 3.0.x or 3.1.x)")]
-    problems: list[Problem] = []
+        return [*doc.load_problems, doc.source_problem("error", "", f"unsupported or missing OpenAPI version {version!r} (need 2.0, 3.0.x or 3.1.x)")]
+    problems: list[Problem] = list(doc.load_problems)
+    found = 0
     try:
         validator = cls(data, base_uri=doc.path.resolve().as_uri())
         for err in validator.iter_errors():
@@ -41,12 +44,17 @@ def validate(doc: Document, *, strict: bool) -> list[Problem]:
             while deepest.context:
                 deepest = max(deepest.context, key=lambda c: len(c.absolute_path))
             pointer = pointer_join("", *deepest.absolute_path) if deepest.absolute_path else pointer_join("", *err.absolute_path)
-            problems.append(doc.problem(level, pointer, f"spec validator: {_short(deepest.message)}"))
-            if len(problems) >= MAX_FINDINGS:
-                problems.append(doc.problem("note", "", f"validator findings cut at {MAX_FINDINGS}"))
+            message = f"spec validator: {_short(deepest.message)}"
+            if not pointer and err.validator not in ("required", "additionalProperties", "patternProperties", "oneOf", "anyOf"):
+                # the validator checks defaults and examples apart from the tree, without a place
+                message += " (in a default or example value; the validator gives no location)"
+            problems.append(doc.source_problem(level, pointer, message))
+            found += 1
+            if found >= MAX_FINDINGS:
+                problems.append(doc.source_problem("note", "", f"validator findings cut at {MAX_FINDINGS}"))
                 break
     except Exception as exc:  # the validator itself fails on some broken refs
-        problems.append(doc.problem(level, "", f"spec validator could not finish: {_short(str(exc))}"))
+        problems.append(doc.source_problem(level, "", f"spec validator could not finish: {_short(str(exc))}"))
     return problems
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from mka1._runtime.model import BaseModel
 from typing import Annotated, Any, Literal
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import AwareDatetime, Field
 from typing_extensions import TypeAliasType
+from mka1._runtime.pagination import CursorPage
 
 
 class AcknowledgedSafetyCheck(BaseModel):
@@ -1107,7 +1108,7 @@ class InputImageMask(BaseModel):
     """
 
 
-class InputItemListObject(BaseModel):
+class InputItemListObject(CursorPage):
     """
     One page of a response's input items, with cursor information.
     """
@@ -1598,11 +1599,6 @@ class MemoryStoreMount(BaseModel):
     """
     How the agent should use the store.
     """
-
-
-MetadataAdditionalProperty = TypeAliasType(
-    "MetadataAdditionalProperty", Annotated[str, Field(max_length=512)]
-)
 
 
 class MoveAction(BaseModel):
@@ -2625,7 +2621,7 @@ class ResponseIncompleteEvent(BaseModel):
     """
 
 
-class ResponseListObject(BaseModel):
+class ResponseListObject(CursorPage):
     """
     One page of responses, with cursor information.
     """
@@ -4117,9 +4113,7 @@ class ResponsesCreateRequest(BaseModel):
     """
     Stable, non-identifying ID of the end user, used to spot abuse and policy violations.
     """
-    metadata: (
-        dict[Annotated[str, StringConstraints(max_length=64)], MetadataAdditionalProperty] | None
-    ) = None
+    metadata: dict[str, ResponsesCreateRequestMetadataValue] | None = None
     """
     Free-form string key/value pairs to attach to the response: at most 16 entries (entries that link the invocation to a workspace are not counted), keys up to 64 characters, values up to 512 characters.
     """
@@ -4147,6 +4141,11 @@ class ResponsesCreateRequestAudio(BaseModel):
     """
     Audio encoding.
     """
+
+
+ResponsesCreateRequestMetadataValue = TypeAliasType(
+    "ResponsesCreateRequestMetadataValue", Annotated[str, Field(max_length=512)]
+)
 
 
 class ResponsesCreateRequestStreamOptions(BaseModel):
@@ -4648,13 +4647,15 @@ class UpdateResponseRequest(BaseModel):
     New metadata for a response.
     """
 
-    metadata: Annotated[
-        dict[Annotated[str, StringConstraints(max_length=64)], MetadataAdditionalProperty],
-        Field(max_length=16),
-    ]
+    metadata: Annotated[dict[str, UpdateResponseRequestMetadataValue], Field(max_length=16)]
     """
     Free-form string key/value pairs to attach to the response: at most 16 entries, keys up to 64 characters, values up to 512 characters.
     """
+
+
+UpdateResponseRequestMetadataValue = TypeAliasType(
+    "UpdateResponseRequestMetadataValue", Annotated[str, Field(max_length=512)]
+)
 
 
 class Usage(BaseModel):

@@ -11,13 +11,14 @@ and gateway options.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 import httpx
 
 from ._runtime.client import BaseSDK
+from ._runtime.hooks import Hooks
 from ._runtime.operation import Security
-from ._runtime.types import BackoffStrategy, RetryConfig
+from ._runtime.types import NOT_GIVEN, BackoffStrategy, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .resources.llm import Llm
@@ -32,7 +33,7 @@ _SECURITY = (Security("bearerAuth", "http", "bearer", "header", "Authorization")
 
 
 class SDK(BaseSDK):
-    """Client for 'MKA1 API'.
+    """Client for MKA1 API.
 
     Use it as a context manager (`with SDK(...) as sdk` or `async with SDK(...) as sdk`) so the
     connection pool is closed when you are done.
@@ -41,24 +42,34 @@ class SDK(BaseSDK):
         bearer_auth: Gateway authentication: send an MKA1 API key as `Authorization: Bearer <key>`.
             Server-side integrations serving several end users may also send the optional
             `X-On-Behalf-Of` header.
+        x_on_behalf_of: Default for every call that takes it (a call's own value wins).
+            Optional ID of the end user the call is made for; the API gateway passes it on.
+            Use a stable ID from your own system (not an email address or display name), and
+            omit the header for calls that are not made for a specific end user.
         server_url: Base URL overriding the spec's servers.
         server_idx: Index into `SERVERS` (default 0).
-        timeout_ms: Default timeout for every call, in milliseconds.
-        retry_config: Default retry policy for every call.
+        timeout_ms: Default timeout for every call, in milliseconds (beats the defaults of
+            single operations from the spec; a call's own `timeout_ms` beats it).
+        retry_config: Default retry policy for every call (beats the spec's policies).
         client: Your own `httpx.Client` (you keep ownership; it is not closed by the SDK).
         async_client: Your own `httpx.AsyncClient` (likewise).
+        http_headers: Headers added to every request.
+        hooks: Functions called before each request, after each response and on errors.
     """
 
     def __init__(
         self,
         *,
         bearer_auth: str | None = None,
+        x_on_behalf_of: str | None = None,
         server_url: str | None = None,
         server_idx: int = 0,
         timeout_ms: int | None = None,
         retry_config: RetryConfig | None = None,
         client: httpx.Client | None = None,
         async_client: httpx.AsyncClient | None = None,
+        http_headers: Mapping[str, str] | None = None,
+        hooks: Hooks | None = None,
     ) -> None:
         super().__init__(
             servers=SERVERS,
@@ -84,8 +95,43 @@ class SDK(BaseSDK):
             async_client=async_client,
             models_module="mka1.models",
             errors_module="mka1.errors",
-            user_agent="mka1/1.2.0 sdkgen/0.1.0 python",
+            user_agent="mka1/2.0.0 sdkgen/0.1.0 python",
             logger_name="mka1",
+            param_defaults={
+                ("header", "x-on-behalf-of"): x_on_behalf_of,
+            },
+            http_headers=http_headers,
+            hooks=hooks,
+        )
+
+    def with_options(
+        self,
+        *,
+        bearer_auth: str | None | NotGiven = NOT_GIVEN,
+        x_on_behalf_of: str | None | NotGiven = NOT_GIVEN,
+        server_url: str | NotGiven = NOT_GIVEN,
+        timeout_ms: int | None | NotGiven = NOT_GIVEN,
+        retry_config: RetryConfig | None | NotGiven = NOT_GIVEN,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SDK:
+        """A client with some settings changed that shares this one's connection pool.
+
+        Cheap enough to make one per request (for example one per end user of your server).
+        Arguments left out keep this client's value, `None` removes it; `http_headers` are
+        added to this client's. The new client starts with a copy of this client's hooks.
+        Closing it leaves the shared pool open: close the client it came from.
+        """
+        return self._with_options(
+            security_values={
+                "bearerAuth": bearer_auth,
+            },
+            param_defaults={
+                ("header", "x-on-behalf-of"): x_on_behalf_of,
+            },
+            server_url=server_url,
+            timeout_ms=timeout_ms,
+            retry_config=retry_config,
+            http_headers=http_headers,
         )
 
     @cached_property

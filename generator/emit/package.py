@@ -48,7 +48,7 @@ def emit(ir: SdkIR) -> FileSet:
     render("resources__init__.py.j2", f"{pkg}/resources/__init__.py")
     for group in ir.groups:
         render("resource.py.j2", f"{pkg}/resources/{group.module}.py", group=group)
-    files.add(f"{pkg}/models.py", format_python(generate_models(ir.models_doc, pkg), "models.py"))
+    files.add(f"{pkg}/models.py", format_python(generate_models(ir.models_doc, pkg, ir.page_models), "models.py"))
     files.add(f"{pkg}/py.typed", "")
     runtime = root / "runtime"
     for source in sorted(runtime.glob("*.py")):

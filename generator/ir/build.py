@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from dataclasses import replace as dc_replace
 from typing import Any
 
 from .. import __version__, naming
@@ -15,14 +17,16 @@ from .model import (
     ChildIR,
     ErrorClassIR,
     ErrorIR,
+    GlobalIR,
     GroupIR,
     OperationIR,
     ParamIR,
+    ResumeIR,
     SdkIR,
     SecurityIR,
     Signature,
 )
-from .schemas import SCHEMA_PREFIX, SchemaSet
+from .schemas import SCHEMA_PREFIX, UNRESOLVED, SchemaSet
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _STATUS_CLASSES = {
@@ -65,6 +69,13 @@ class _Builder:
             set(_STATUS_CLASSES.values()) | {"SDKError", "InternalServerError", "APIConnectionError", "APITimeoutError",
                                              "StreamInterruptedError"}, pascal_case=True)
         self.error_classes: dict[str, ErrorClassIR] = {}
+        self.global_names: dict[tuple[str, str], str] = {}  # (in, wire) -> SDK constructor argument
+        self.global_info: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}  # -> (annotation, doc)
+        self.global_wire: dict[tuple[str, str], str] = {}  # -> the wire name as first written
+        self.page_models: dict[str, None] = {}  # response models of paginated operations, in order
+        self.stream_ops: dict[str, _StreamOp] = {}  # operationId -> what resume resolution needs
+        self.stream_slots: dict[tuple[str, str], _StreamOp] = {}  # (group, const) -> the same
+        self._last_stream_op: _StreamOp | None = None
 
     # -- top level -----------------------------------------------------------------------------
 
@@ -73,6 +84,7 @@ class _Builder:
         title = str(info.get("title") or self.package)
         version = _pep440(str(info.get("version") or ""))
         security = self._security()
+        self._name_globals(security)
         groups: dict[str, list[OperationIR]] = {}
         group_docs: dict[str, str] = {}
         method_scopes: dict[str, naming.Scope] = {}
@@ -100,6 +112,10 @@ class _Builder:
                     self.problems.append(self.doc.problem("error", ptr, f"operation {op_id} cannot be generated: {exc}", drops_operation=True))
                     continue
                 groups.setdefault(group, []).append(ir)
+                if self._last_stream_op is not None:
+                    self._last_stream_op.group = group
+                    self.stream_slots[(group, ir.const)] = self._last_stream_op
+                    self.stream_ops.setdefault(op_id, self._last_stream_op)
         for tag in self.data.get("tags") or []:
             if isinstance(tag, dict) and isinstance(tag.get("name"), str):
                 group_docs[naming.snake(tag["name"])] = str(tag.get("description") or "")
@@ -107,6 +123,8 @@ class _Builder:
         if isinstance(webhooks, dict) and webhooks:
             self.problems.append(self.doc.problem("note", "/webhooks", f"{len(webhooks)} webhook(s) ignored: an SDK calls the API, webhooks are called by it"))
         group_irs, root_children = self._group_tree(groups, group_docs)
+        group_irs = self._resolve_streams(group_irs)
+        self.schemas.finalize()
         models_doc = {
             "openapi": "3.1.0",
             "info": {"title": "models", "version": "0"},
@@ -124,6 +142,7 @@ class _Builder:
             title_toml=text.toml_string(title),
             doc=text.doc_lines(info.get("description")),
             servers=self._servers(),
+            server_templates_src=self._server_templates(),
             security=security,
             default_retries_src=self._retries_src(ext(self.data, "retries"), "") or "None",
             user_agent_lit=text.literal(f"{self.dist_name}/{version} sdkgen/{__version__} python"),
@@ -132,6 +151,16 @@ class _Builder:
             error_classes=tuple(self.error_classes.values()),
             models_doc=models_doc,
             operation_count=sum(len(v) for v in groups.values()),
+            globals=tuple(
+                GlobalIR(name, self.global_info[key][0], text.literal(key), self.global_info[key][1],
+                         text.code_span(self.global_wire[key]))
+                for key, name in self.global_names.items() if key in self.global_info
+            ),
+            page_models=tuple(self.page_models),
+            example_op=_example_op(group_irs, paginated=False),
+            page_example_op=_example_op(group_irs, paginated=True),
+            log_env=re.sub(r"\W", "_", self.package).upper() + "_LOG",
+            default_retries_md=_retries_md(ext(self.data, "retries")),
         )
         return ir, self.problems
 
@@ -144,6 +173,8 @@ class _Builder:
         else:
             segments = [s for s in path.split("/") if s and not s.startswith("{")]
             parts = [naming.snake(segments[0])] if segments else ["default"]
+        if parts and parts[0] in naming.SDK_ATTRIBUTES:  # `sdk.hooks` etc. belong to the SDK
+            parts[0] += "_"
         return ".".join(parts)
 
     def _servers(self) -> tuple[str, ...]:
@@ -158,26 +189,54 @@ class _Builder:
             out.append(text.literal(url))
         return tuple(out) or (text.literal("/"),)  # relative to server_url; the SDK needs one
 
+    def _server_templates(self) -> str:
+        """Python source of the servers' URL templates with their variables (default, enum),
+        or "" when no server has variables."""
+        entries: list[str] = []
+        any_vars = False
+        for server in self.data.get("servers") or []:
+            if not isinstance(server, dict) or not isinstance(server.get("url"), str):
+                continue
+            variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+            parts = []
+            for name, var in variables.items():
+                if not isinstance(var, dict) or "default" not in var:
+                    continue
+                any_vars = True
+                allowed = tuple(str(v) for v in var.get("enum") or [] if isinstance(v, (str, int, float)))
+                parts.append(f"{text.literal(str(name))}: ({text.literal(str(var['default']))}, {text.literal(allowed)})")
+            entries.append(f"({text.literal(server['url'])}, {{{', '.join(parts)}}})")
+        return f"({', '.join(entries)},)" if any_vars and entries else ""
+
     def _security(self) -> tuple[SecurityIR, ...]:
         schemes = ((self.data.get("components") or {}).get("securitySchemes") or {})
         out: list[SecurityIR] = []
-        scope = naming.Scope({"server_url", "server_idx", "timeout_ms", "retry_config", "client", "async_client", "self"})
+        scope = naming.Scope(set(naming.SDK_OPTIONS))
         for name, raw in schemes.items():
             scheme = self.schemas.deref(raw, pointer_join("/components/securitySchemes", name))
             kind = str(scheme.get("type") or "")
             sub = str(scheme.get("scheme") or "").lower()
             location = str(scheme.get("in") or "header")
             param = str(scheme.get("name") or "Authorization")
+            token_url = _client_credentials_url(scheme)
             if kind == "http" and sub == "basic":
                 annotation = "tuple[str, str] | None"
+            elif token_url is not None:
+                annotation = "str | ClientCredentials | None"
             elif kind in ("http", "apiKey", "oauth2", "openIdConnect"):
                 annotation = "str | None"
             else:
                 self.problems.append(self.doc.problem("warning", pointer_join("/components/securitySchemes", name), f"security scheme type {kind!r} is not supported; ignored"))
                 continue
             arg = scope.claim(naming.snake(name))
+            doc = text.doc_lines(scheme.get("description"))
+            if token_url is not None:
+                doc = (doc or ("Credentials for this security scheme.",)) + (
+                    "An access token, or `ClientCredentials(client_id, client_secret)` to let the SDK",
+                    "fetch tokens from the token URL and renew them before they expire.")
             out.append(SecurityIR(text.literal(str(name)), text.literal(kind), text.literal(sub or "bearer"), text.literal(location),
-                                  text.literal(param), arg, annotation, text.doc_lines(scheme.get("description"))))
+                                  text.literal(param), arg, annotation, doc,
+                                  text.literal(token_url) if token_url is not None else "None"))
         return tuple(out)
 
     # -- operations ----------------------------------------------------------------------------
@@ -199,6 +258,8 @@ class _Builder:
             wire = str(param.get("name") or "")
             location = str(param.get("in") or "")
             if location not in _DEFAULT_STYLE or not wire:
+                if UNRESOLVED in param:  # a dangling $ref, reported when loading
+                    continue
                 raise _Drop(f"parameter at {p_ptr} has no valid name/in")
             if location == "header" and wire.lower() in _IGNORED_HEADERS:
                 self.problems.append(self.doc.problem("note", p_ptr, f"header parameter {wire!r} is set by the SDK itself; not an argument"))
@@ -211,12 +272,28 @@ class _Builder:
             explode = param.get("explode")
             explode = bool(explode) if explode is not None else style == "form"
             doc = _param_doc(param, self.schemas.target(schema) if "$ref" in schema else schema)
+            global_name = None if is_required else self.global_names.get(_global_key(location, wire))
+            if global_name is not None:
+                self.global_info.setdefault(_global_key(location, wire), (_optional(ann), doc))
+                doc = doc + (f"Default: the `{global_name}` given to the SDK (`SDK({global_name}=...)`).",)
             arg = Arg(py, ann if is_required else _optional(ann), None if is_required else "None", doc)
             (required if is_required else optional).append(arg)
             params.append(ParamIR(py, text.literal(wire), text.literal(location), text.literal(style), explode))
             if wire == switch_wire and location == "query":
                 switch_arg = py
 
+        # A `{name}` in the path with no parameter declared: still a required argument (else the
+        # placeholder would be sent as is), and the spec is told.
+        declared = {p.wire_lit for p in params}
+        for placeholder in re.findall(r"{([^{}]+)}", path):
+            if text.literal(placeholder) not in declared:
+                self.problems.append(self.doc.problem("warning", ptr, f"path parameter {placeholder!r} is not declared; taken as a required string"))
+                py = arg_scope.claim(naming.snake(placeholder))
+                required.append(Arg(py, "str", None, ("Path parameter (not described by the spec).",)))
+                params.append(ParamIR(py, text.literal(placeholder), text.literal("path"), text.literal("simple"), False))
+                declared.add(text.literal(placeholder))
+
+        query_switch = switch_arg
         body_ir, body_required, body_optional, body_switch = self._body(op, ptr, ctx, arg_scope, switch_wire)
         required += body_required
         optional += body_optional
@@ -233,6 +310,14 @@ class _Builder:
                 self.problems.append(self.doc.problem("warning", ptr, "operation returns JSON or SSE but has no boolean 'stream' switch; JSON is returned"))
                 event_name = None
 
+        download = _download_media(op, self.schemas.deref, ptr) if response_name is None and event_name is None else None
+        statuses = [str(s) for s in (op.get("responses") or {})] if isinstance(op.get("responses"), dict) else []
+        redirect = not any(s.startswith("2") for s in statuses) and any(s.startswith("3") for s in statuses)
+        if redirect:
+            doc_extra: tuple[str, ...] = ("", "The API answers with a redirect: the method returns None; read",
+                                          "`headers['location']` through `with_raw_response`.")
+        else:
+            doc_extra = ()
         json_ret = f"models.{response_name}" if response_name else "None"
         sync_stream = f"EventStream[models.{event_name}]" if event_name else ""
         async_stream = f"AsyncEventStream[models.{event_name}]" if event_name else ""
@@ -252,6 +337,9 @@ class _Builder:
         elif mode == "always":
             signatures = [Signature(tuple(a.rendered for a in all_args), sync_stream, async_stream, False)]
             stream_expr = "True"
+        elif download is not None:
+            signatures = [Signature(tuple(a.rendered for a in all_args), "Download", "AsyncDownload", False)]
+            stream_expr = "None"
         else:
             signatures = [Signature(tuple(a.rendered for a in all_args), json_ret, json_ret, False)]
             stream_expr = "None"
@@ -262,11 +350,20 @@ class _Builder:
             doc = doc + (("",) if doc else ()) + description
         if not doc:
             doc = text.doc_lines(f"Call {method.upper()} {path}.")
+        doc = doc + doc_extra
         timeout = ext(op, "timeout-ms")
-        sentinel = stream_cfg.get("sentinel")
+        pagination_src = self._pagination(op, ptr, method, params, response_name)
+        if pagination_src != "None":
+            doc = doc + ("", "The result is one page: `next_page()` fetches the next one (None after the last) and",
+                         "`auto_paging_iter()` yields the items of this page and all later pages.")
+        const = "_" + name.upper().strip("_")
+        self._last_stream_op = _StreamOp(
+            op_id=op_id, name=name, const=const, ptr=ptr, method=method.upper(), cfg=stream_cfg if event_name else None,
+            params=tuple((p.wire_lit, p.location_lit, p.py_name) for p in params),
+            query_switch=query_switch, has_body=body_ir is not None, streams=event_name is not None)
         return OperationIR(
             name=name,
-            const="_" + name.upper().strip("_"),
+            const=const,
             operation_id_lit=text.literal(op_id),
             method_lit=text.literal(method.upper()),
             path_lit=text.literal(path),
@@ -283,7 +380,10 @@ class _Builder:
             security_src=self._op_security(op),
             timeout_src=str(int(timeout)) if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0 else "None",
             retries_src=self._retries_src(ext(op, "retries"), ptr) or "None",
-            sentinel_lit=text.literal(sentinel if isinstance(sentinel, str) else None),
+            pagination_src=pagination_src,
+            download_lit=text.literal(download),
+            redirect=redirect,
+            accept_lit=text.literal(_json_accept(op, self.schemas.deref, ptr) if response_name else None),
             deprecated=bool(op.get("deprecated")),
             method_md=method.upper(),
             path_md=text.code_span(path),
@@ -402,7 +502,8 @@ class _Builder:
                 schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
                 if str(media).startswith("text/event-stream"):
                     event_name = self._event_model(schema or {}, m_ptr, ctx)
-                elif _JSON.match(str(media)) and response_name is None and schema is not None:
+                elif _JSON.match(str(media)) and response_name is None:
+                    schema = schema if schema is not None else {}  # JSON of any shape
                     response_name = self._named(schema, m_ptr, ctx + "Response")
         errors: list[ErrorIR] = []
         for status in responses:
@@ -429,7 +530,7 @@ class _Builder:
         normal = self.schemas.add(schema, ptr, context)
         name = self.schemas.ref_name(normal)
         if name is None:
-            name = self.schemas.scope.claim(naming.pascal(context))
+            name = self.schemas.scope.claim(naming.model_name(context))
             self.schemas.schemas[name] = normal
         return name
 
@@ -486,6 +587,243 @@ class _Builder:
             f"retry_connection_errors={bool(cfg.get('retryConnectionErrors', True))!r}, status_codes={text.literal(codes)})"
         )
 
+    # -- streams -------------------------------------------------------------------------------
+
+    def _resolve_streams(self, group_irs: tuple[GroupIR, ...]) -> tuple[GroupIR, ...]:
+        """Fill `stream_src` of every operation, now that every operation's module is known
+        (`x-sdkgen-stream.resume.operation` names an operationId anywhere in the spec)."""
+        modules = {g.key: g.module for g in group_irs}
+        out: list[GroupIR] = []
+        for g in group_irs:
+            ops = tuple(
+                self._with_stream(op, self.stream_slots[(g.key, op.const)], modules)
+                if (g.key, op.const) in self.stream_slots else op
+                for op in g.operations
+            )
+            out.append(dc_replace(g, operations=ops))
+        return tuple(out)
+
+    def _with_stream(self, op: OperationIR, info: _StreamOp, modules: dict[str, str]) -> OperationIR:
+        src, fields = self._stream_src(info, modules)
+        resume = None
+        if "resume_param" in fields:
+            target = self.stream_ops[fields["via"]] if "via" in fields else info
+            resume = ResumeIR(f"{target.group}.{target.name}", target is info, fields["resume_param"],
+                              str(info.cfg.get("cursor") if info.cfg else ""),
+                              fields.get("id_param", ""), fields.get("id_field", ""), target.query_switch or "")
+        return dc_replace(op, stream_src=src, resume=resume)
+
+    def _stream_src(self, info: _StreamOp, modules: dict[str, str]) -> tuple[str, dict[str, str]]:
+        """Python source of the operation's StreamSpec(...) (or "None"), and the resume
+        values it holds, for the README."""
+        cfg = info.cfg
+        if cfg is None:  # the operation does not stream
+            return "None", {}
+        ptr = pointer_join(info.ptr, "x-sdkgen-stream")
+        def warn(message: str) -> None:
+            self.problems.append(self.doc.problem("warning", ptr, message))
+        fields: list[str] = []
+        cursor = cfg.get("cursor")
+        if cursor is not None and not isinstance(cursor, str):
+            warn("'cursor' must be the name of an event field; ignored")
+            cursor = None
+        if cursor:
+            fields.append(f"cursor={text.literal(cursor)}")
+        terminal = cfg.get("terminal")
+        if terminal is not None:
+            if isinstance(terminal, list) and terminal and all(isinstance(t, str) for t in terminal):
+                fields.append("terminal=frozenset({" + ", ".join(text.literal(t) for t in dict.fromkeys(terminal)) + "})")
+            else:
+                warn("'terminal' must be a non-empty list of event types; ignored")
+        sentinel = cfg.get("sentinel")
+        if isinstance(sentinel, str):
+            fields.append(f"sentinel={text.literal(sentinel)}")
+        if info.query_switch:
+            fields.append(f"switch={text.literal(info.query_switch)}")
+        resume = cfg.get("resume")
+        values: dict[str, str] = {}
+        if resume is not None:
+            fields += self._resume_fields(info, resume, cursor, modules, warn, values)
+        return ("StreamSpec(" + ", ".join(fields) + ")" if fields else "None"), values
+
+    def _resume_fields(self, info: _StreamOp, resume: Any, cursor: str | None, modules: dict[str, str],
+                       warn: Any, values: dict[str, str]) -> list[str]:
+        if not isinstance(resume, dict):
+            warn("'resume' must be an object {operation, param, id_field}; the stream will not resume")
+            return []
+        target_id = resume.get("operation")
+        if target_id is None or target_id == info.op_id:
+            target = info
+        elif isinstance(target_id, str) and target_id in self.stream_ops:
+            target = self.stream_ops[target_id]
+        else:
+            warn(f"resume operation {target_id!r} is not an operationId of this spec; the stream will not resume")
+            return []
+        param = resume.get("param")
+        resume_py = next((py for wire, loc, py in target.params if isinstance(param, str) and wire == text.literal(param)
+                          and loc != text.literal("path")), None)
+        if resume_py is None:
+            warn(f"resume param {param!r} is not a query, header or cookie parameter of {target.op_id}; the stream will not resume")
+            return []
+        if not cursor:
+            warn("'resume' needs 'cursor' (the event field passed back as the resume param); the stream will not resume")
+            return []
+        fields = [f"resume_param={text.literal(resume_py)}"]
+        if target is not info:
+            if not target.streams or target.has_body:
+                warn(f"resume operation {target.op_id} must stream and take no request body; the stream will not resume")
+                return []
+            shared = {(wire, loc) for wire, loc, _ in info.params}
+            missing = [py for wire, loc, py in target.params if loc == text.literal("path") and (wire, loc) not in shared]
+            id_field = resume.get("id_field")
+            id_param = resume.get("id_param")
+            if isinstance(id_param, str):
+                missing = [py for wire, loc, py in target.params if wire == text.literal(id_param)]
+            if missing and not isinstance(id_field, str):
+                warn(f"resume through {target.op_id} needs 'id_field' (where the events carry the id for {missing[0]}); the stream will not resume")
+                return []
+            if len(missing) > 1:
+                warn(f"resume through {target.op_id} has several path parameters to fill ({', '.join(missing)}); name one with 'id_param'")
+                return []
+            if target.group == info.group:
+                ref = f"lambda: {target.const}"
+            else:
+                ref = f"lazy_operation({text.literal('.' + modules[target.group])}, {text.literal(target.const)}, __package__)"
+            fields.append(f"resume={ref}")
+            values["via"] = target.op_id
+            if isinstance(id_field, str) and missing:
+                fields += [f"id_field={text.literal(id_field)}", f"id_param={text.literal(missing[0])}"]
+                values.update(id_field=id_field, id_param=missing[0])
+        for key, name in (("max_attempts", "max_attempts"), ("initial_interval_ms", "initial_interval_ms"),
+                          ("max_interval_ms", "max_interval_ms")):
+            value = resume.get(key)
+            if value is None:
+                continue
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                fields.append(f"{name}={value}")
+            else:
+                warn(f"resume {key} must be a non-negative integer; the default is used")
+        values["resume_param"] = resume_py
+        return fields
+
+    # -- SDK-wide parameter defaults ("globals") --------------------------------------------------
+
+    def _name_globals(self, security: tuple[SecurityIR, ...]) -> None:
+        """Choose the parameters the SDK constructor takes as defaults for every call.
+
+        Rule: an optional header parameter declared by every operation (in a spec of two
+        operations or more), or an optional header, query or cookie parameter marked
+        `x-sdkgen-global: true` (or listed in Speakeasy's document-level
+        `x-speakeasy-globals.parameters`). `x-sdkgen-global: false` opts a parameter out.
+        The constructor argument sets the parameter on every operation that declares it,
+        unless the call passes its own value.
+        """
+        flagged: dict[tuple[str, str], None] = {}
+        opted_out: set[tuple[str, str]] = set()
+        required: set[tuple[str, str]] = set()
+        seen: dict[tuple[str, str], str] = {}  # key -> wire name as first written
+        per_op: list[set[tuple[str, str]]] = []
+        speakeasy = self.data.get("x-speakeasy-globals")
+        for raw in (speakeasy.get("parameters") or []) if isinstance(speakeasy, dict) else []:
+            param = _quiet_deref(self.data, raw)
+            if isinstance(param.get("name"), str) and param.get("in") in ("header", "query", "cookie"):
+                key = _global_key(str(param["in"]), param["name"])
+                flagged.setdefault(key)
+                seen.setdefault(key, param["name"])
+        paths = self.data.get("paths") if isinstance(self.data.get("paths"), dict) else {}
+        for item in paths.values():
+            item = _quiet_deref(self.data, item)
+            for method in HTTP_METHODS:
+                op = item.get(method)
+                if not isinstance(op, dict):
+                    continue
+                keys: set[tuple[str, str]] = set()
+                for raw in list(item.get("parameters") or []) + list(op.get("parameters") or []):
+                    param = _quiet_deref(self.data, raw)
+                    wire, location = param.get("name"), param.get("in")
+                    if not isinstance(wire, str) or location not in ("header", "query", "cookie"):
+                        continue
+                    if location == "header" and wire.lower() in _IGNORED_HEADERS | {"idempotency-key"}:
+                        continue
+                    key = _global_key(location, wire)
+                    seen.setdefault(key, wire)
+                    if param.get("required"):
+                        required.add(key)
+                    if param.get("x-sdkgen-global") is True:
+                        flagged.setdefault(key)
+                    elif param.get("x-sdkgen-global") is False:
+                        opted_out.add(key)
+                    if location == "header":
+                        keys.add(key)
+                per_op.append(keys)
+        common = set.intersection(*per_op) if len(per_op) >= 2 else set()
+        chosen = [k for k in seen if (k in common or k in flagged) and k not in opted_out and k not in required]
+        scope = naming.Scope(set(naming.SDK_OPTIONS) | {s.arg for s in security})
+        for key in chosen:
+            self.global_names[key] = scope.claim(naming.snake(seen[key]))
+            self.global_wire[key] = seen[key]
+
+    # -- pagination ----------------------------------------------------------------------------
+
+    def _pagination(self, op: dict[str, Any], ptr: str, method: str, params: list[ParamIR],
+                    response_name: str | None) -> str:
+        """Python source of the operation's Pagination(...), or "None".
+
+        Declared by `x-sdkgen-pagination: {type: cursor, cursor_param, cursor_field,
+        has_more_field, items_field}` or Speakeasy's `x-speakeasy-pagination` (`inputs` with a
+        cursor parameter, `outputs.nextCursor` / `outputs.results` as `$.field`); recognised
+        without either on a GET with an `after` query parameter whose JSON response has `data`
+        (an array), `has_more` and `last_id`.
+        """
+        cfg = ext(op, "pagination")
+        e_ptr = pointer_join(ptr, "x-sdkgen-pagination" if "x-sdkgen-pagination" in op else "x-speakeasy-pagination")
+        query = {p.wire_lit: p.py_name for p in params if p.location_lit != text.literal("path")}
+        fields = {w: s for w, s, _ in self._object_fields({"$ref": SCHEMA_PREFIX + response_name}) or []} if response_name else {}
+
+        def skip(message: str) -> str:
+            self.problems.append(self.doc.problem("warning", e_ptr, message + "; the method returns single pages"))
+            return "None"
+
+        if cfg is None:
+            if method != "get" or text.literal("after") not in query or not {"data", "has_more", "last_id"} <= set(fields):
+                return "None"
+            if self.schemas.target(fields["data"]).get("type") != "array":
+                return "None"
+            cursor_param, cursor_field, has_more, items = "after", "last_id", "has_more", "data"
+        elif not isinstance(cfg, dict):
+            return skip("pagination must be an object")
+        elif str(cfg.get("type") or "cursor") != "cursor":
+            return skip(f"pagination type {cfg.get('type')!r} is not supported (only 'cursor')")
+        elif "inputs" in cfg or "outputs" in cfg:  # Speakeasy's shape
+            inputs = cfg.get("inputs") if isinstance(cfg.get("inputs"), list) else []
+            cursor_param = next((str(i.get("name")) for i in inputs if isinstance(i, dict) and i.get("type") == "cursor"), None)
+            outputs = cfg.get("outputs") if isinstance(cfg.get("outputs"), dict) else {}
+            cursor_field, items = _json_path_field(outputs.get("nextCursor")), _json_path_field(outputs.get("results"))
+            has_more = None
+            if cursor_param is None or items is None:
+                return skip("pagination needs an input of type 'cursor' and outputs.results as `$.field`")
+        else:
+            cursor_param, cursor_field = cfg.get("cursor_param"), cfg.get("cursor_field")
+            has_more, items = cfg.get("has_more_field"), cfg.get("items_field", "data")
+            if not all(isinstance(v, str) or v is None for v in (cursor_param, cursor_field, has_more, items)) or not cursor_param or not items:
+                return skip("pagination needs `cursor_param` and `items_field` (strings)")
+        py_param = query.get(text.literal(cursor_param))
+        if py_param is None:
+            return skip(f"pagination cursor_param {cursor_param!r} is not a query, header or cookie parameter of the operation")
+        if response_name is None or not fields:
+            return skip("a paginated operation needs a JSON object response")
+        for label, field in (("items_field", items), ("cursor_field", cursor_field), ("has_more_field", has_more)):
+            if field is not None and field not in fields:
+                return skip(f"pagination {label} {field!r} is not a property of the response {response_name}")
+        self.page_models.setdefault(response_name)
+        parts = [f"cursor_param={text.literal(py_param)}"]
+        if cursor_field:
+            parts.append(f"cursor_field={text.literal(cursor_field)}")
+        parts.append(f"items_field={text.literal(items)}")
+        if has_more:
+            parts.append(f"has_more_field={text.literal(has_more)}")
+        return "Pagination(" + ", ".join(parts) + ")"
+
     # -- groups --------------------------------------------------------------------------------
 
     def _group_tree(self, groups: dict[str, list[OperationIR]], docs: dict[str, str]) -> tuple[tuple[GroupIR, ...], tuple[ChildIR, ...]]:
@@ -520,6 +858,78 @@ class _Drop(Exception):
     """This operation cannot be generated faithfully."""
 
 
+@dataclass(slots=True)
+class _StreamOp:
+    """What resolving `x-sdkgen-stream` needs to know about one operation."""
+
+    op_id: str
+    name: str
+    const: str
+    ptr: str
+    method: str
+    cfg: dict[str, Any] | None  # the extension (or {}), None when the operation does not stream
+    params: tuple[tuple[str, str, str], ...]  # (wire literal, location literal, python name)
+    query_switch: str | None
+    has_body: bool
+    streams: bool
+    group: str = ""
+
+
+def _retries_md(cfg: Any) -> str:
+    """A retry policy from the spec in words (same defaults as `_retries_src`)."""
+    if not isinstance(cfg, dict):
+        return ""
+    if cfg.get("strategy") == "none":
+        return "no retries"
+    backoff = cfg.get("backoff") if isinstance(cfg.get("backoff"), dict) else {}
+    def num(key: str, default: float) -> str:
+        value = backoff.get(key, default)
+        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(default)
+    codes = ", ".join(str(c) for c in cfg.get("statusCodes") or ["429", "500", "502", "503", "504"] if isinstance(c, (int, str)))
+    conn = "and connection errors" if cfg.get("retryConnectionErrors", True) else "(not connection errors)"
+    return (f"statuses {text.markdown(codes)} {conn}; first delay {num('initialInterval', 500)} ms, "
+            f"times {num('exponent', 1.5)} each retry, at most {num('maxInterval', 5000)} ms, "
+            f"giving up after {num('maxElapsedTime', 15000)} ms")
+
+
+def _example_op(groups: tuple[GroupIR, ...], *, paginated: bool) -> str:
+    """`group.method` of the first operation callable without arguments (a GET if there is one),
+    for README examples; "" when there is none."""
+    found = ""
+    for group in groups:
+        for op in group.operations:
+            if (paginated and op.pagination_src == "None") or any(" = " not in a for a in op.signatures[-1].args):
+                continue
+            if op.method_md == "GET":
+                return f"{group.key}.{op.name}"
+            found = found or f"{group.key}.{op.name}"
+    return found
+
+
+def _global_key(location: str, wire: str) -> tuple[str, str]:
+    return (location, wire.lower() if location == "header" else wire)
+
+
+def _quiet_deref(data: dict[str, Any], node: Any) -> dict[str, Any]:
+    """Follow local `$ref`s without reporting problems (the build reports them where it uses them)."""
+    for _ in range(50):
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/")):
+            break
+        target: Any = data
+        for part in node["$ref"][2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            target = target.get(part) if isinstance(target, dict) else None
+        node = target
+    return node if isinstance(node, dict) else {}
+
+
+def _json_path_field(path: Any) -> str | None:
+    """`$.last_id` -> "last_id"; None for anything deeper or not a path."""
+    if isinstance(path, str) and re.fullmatch(r"\$\.[A-Za-z_][\w-]*", path):
+        return path[2:]
+    return None
+
+
 def _pick_media(content: dict[str, Any]) -> tuple[str, str]:
     for media in content:
         if _JSON.match(str(media)) and media != "*/*":
@@ -535,6 +945,45 @@ def _pick_media(content: dict[str, Any]) -> tuple[str, str]:
             return media, "text"
     first = next(iter(content))
     return first, "json" if first == "*/*" else "binary"
+
+
+def _client_credentials_url(scheme: dict[str, Any]) -> str | None:
+    """The token URL of an OAuth2 scheme with a client-credentials flow, else None."""
+    flows = scheme.get("flows") if scheme.get("type") == "oauth2" and isinstance(scheme.get("flows"), dict) else {}
+    flow = flows.get("clientCredentials")
+    if isinstance(flow, dict):
+        url = flow.get("tokenUrl")
+        return url if isinstance(url, str) else ""
+    return None
+
+
+def _json_accept(op: dict[str, Any], deref: Any, ptr: str) -> str | None:
+    """The Accept header of a JSON operation whose success media types do not include
+    application/json (None when they do)."""
+    raw = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+    responses = {str(k): v for k, v in raw.items()}
+    media: list[str] = []
+    for status in sorted(s for s in responses if s.startswith("2")):
+        resp = deref(responses[status], pointer_join(ptr, "responses", status))
+        content = resp.get("content") if isinstance(resp.get("content"), dict) else {}
+        media += [str(m) for m in content if _JSON.match(str(m)) and str(m) not in media]
+    if not media or any(m.split(";")[0].strip() == "application/json" for m in media):
+        return None
+    return ", ".join(media)
+
+
+def _download_media(op: dict[str, Any], deref: Any, ptr: str) -> str | None:
+    """The Accept header of an operation whose success body is a file or text (no JSON, no
+    event stream), else None."""
+    raw = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+    responses = {str(k): v for k, v in raw.items()}
+    for status in sorted(s for s in responses if s.startswith("2")):
+        resp = deref(responses[status], pointer_join(ptr, "responses", status))
+        content = resp.get("content") if isinstance(resp, dict) and isinstance(resp.get("content"), dict) else {}
+        media = [str(m) for m in content if not str(m).startswith("text/event-stream")]
+        if media and not any(_JSON.match(m) for m in media) and len(media) == len(content):
+            return ", ".join(media)
+    return None
 
 
 def _status_base(status: str) -> str:

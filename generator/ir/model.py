@@ -72,11 +72,29 @@ class OperationIR:
     security_src: str
     timeout_src: str
     retries_src: str
-    sentinel_lit: str
     deprecated: bool
     method_md: str = ""
     path_md: str = ""
     summary_md: str = ""
+    stream_src: str = "None"  # Python source of the StreamSpec(...), filled once every operation is known
+    resume: ResumeIR | None = None  # how its stream resumes, for the README
+    pagination_src: str = "None"  # Python source of the Pagination(...)
+    download_lit: str = "None"  # the Accept header when the success body is a file, returned unread
+    redirect: bool = False  # the declared outcome is a 3xx redirect (no 2xx)
+    accept_lit: str = "None"  # the Accept header of a JSON response that is not application/json
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeIR:
+    """How a stream resumes, in the words of the generated SDK (for its README)."""
+
+    via: str  # "group.method" of the operation it resumes through
+    same: bool  # True when that is the operation itself
+    param: str  # its argument that takes the cursor
+    cursor: str  # the event field holding the cursor (wire name)
+    id_param: str = ""  # its argument that takes the resource id (another operation only)
+    id_field: str = ""  # where the events carry that id
+    switch: str = ""  # its boolean argument that turns streaming on, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +124,18 @@ class SecurityIR:
     arg: str  # constructor argument name
     annotation: str
     doc: tuple[str, ...]
+    token_url_lit: str = "None"  # OAuth2 client-credentials token URL
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalIR:
+    """A parameter the SDK constructor takes as a default for every operation declaring it."""
+
+    arg: str  # constructor argument name
+    annotation: str
+    key_lit: str  # Python literal of the runtime key: (location, wire name; lower case for headers)
+    doc: tuple[str, ...]
+    wire_md: str = ""  # the wire name as a Markdown code span
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,3 +166,11 @@ class SdkIR:
     error_classes: tuple[ErrorClassIR, ...]
     models_doc: dict[str, Any] = field(repr=False)  # normalised schemas for datamodel-code-generator
     operation_count: int = 0
+    # Python source of the servers' URL templates and variables, when a server has variables
+    server_templates_src: str = ""
+    globals: tuple[GlobalIR, ...] = ()
+    page_models: tuple[str, ...] = ()  # models whose base is the runtime's CursorPage
+    example_op: str = ""  # "group.method" of an operation without required arguments, for the README
+    page_example_op: str = ""  # the same among paginated operations
+    log_env: str = ""  # the environment variable that turns on debug logging
+    default_retries_md: str = ""  # the API-wide retry policy in words, for the README

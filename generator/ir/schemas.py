@@ -21,6 +21,13 @@ from ..problems import Problem, pointer_join
 from . import text
 
 SCHEMA_PREFIX = "#/components/schemas/"
+UNRESOLVED = "x-sdkgen-unresolved-ref"
+# Formats that map to plain Python types; others (email, uri, hostname, password, ulid…) would
+# pull in extra dependencies or change values (AnyUrl normalises, SecretStr hides), so they stay str.
+_KEPT_FORMATS = {"date-time", "date", "time", "uuid", "binary", "int32", "int64", "float", "double"}
+# JSON Schema keywords with no Python type equivalent: dropped, reported as degraded.
+_UNTYPED_KEYWORDS = {"not", "if", "then", "else", "dependentSchemas", "dependencies", "unevaluatedItems",
+                     "contentSchema", "$dynamicRef", "$recursiveRef"}
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 
 
@@ -35,6 +42,7 @@ class SchemaSet:
         self.names: dict[str, str] = {}  # original component name -> class name
         self.schemas: dict[str, dict[str, Any]] = {}  # class name -> normalised schema
         self._resolving: set[str] = set()
+        self._any: str | None = None
         components = (data.get("components") or {}).get("schemas") or {}
         if not isinstance(components, dict):
             components = {}
@@ -79,12 +87,13 @@ class SchemaSet:
 
     def add(self, schema: Any, ptr: str, context: str) -> dict[str, Any]:
         """Normalise a schema met outside components; return a schema whose objects are named refs."""
+        schema = _collapse_allof(schema)
         if isinstance(schema, dict) and _needs_name(schema):
             return {"$ref": SCHEMA_PREFIX + self._hoist(schema, ptr, context)}
         return self._normalise(schema, ptr, context)
 
     def _hoist(self, schema: dict[str, Any], ptr: str, context: str) -> str:
-        name = self.scope.claim(naming.pascal(context))
+        name = self.scope.claim(naming.model_name(context))
         self.schemas[name] = {}
         self.schemas[name] = self._normalise(schema, ptr, name)
         return name
@@ -97,6 +106,9 @@ class SchemaSet:
         if not isinstance(schema, dict):
             self._problems.append(self._doc.problem("warning", ptr, "schema is not an object; typed as Any"))
             return {}
+        if UNRESOLVED in schema:
+            return {}  # the loader reported it (a degraded, untyped schema)
+        schema = _collapse_allof(schema)
         out: dict[str, Any] = {}
         for key, value in schema.items():
             if key == "$ref":
@@ -104,29 +116,60 @@ class SchemaSet:
             elif key in ("description", "title", "summary"):
                 if isinstance(value, str):
                     out[key] = _clean_text(value)
-            elif key == "properties" and isinstance(value, dict):
+            elif key in ("properties", "patternProperties") and isinstance(value, dict):
                 props: dict[str, Any] = {}
                 for prop, sub in value.items():
-                    sub_ptr = pointer_join(ptr, "properties", prop)
-                    sub_ctx = context + naming.pascal(str(prop))
-                    props[str(prop)] = self._child(sub, sub_ptr, sub_ctx)
+                    sub_ptr = pointer_join(ptr, key, prop)
+                    sub_ctx = context + (naming.pascal(str(prop)) if key == "properties" else "Value")
+                    if key == "patternProperties" and isinstance(sub, dict) and _constrained_scalar(sub):
+                        props[str(prop)] = {"$ref": SCHEMA_PREFIX + self._hoist(sub, sub_ptr, sub_ctx)}
+                    else:
+                        props[str(prop)] = self._child(sub, sub_ptr, sub_ctx)
                 out[key] = props
-            elif key in ("items", "additionalProperties", "not", "contains", "unevaluatedProperties"):
-                if isinstance(value, (dict, bool)):
-                    suffix = "Item" if key == "items" else "Value"
-                    out[key] = self._child(value, pointer_join(ptr, key), context + suffix) if isinstance(value, dict) else value
+            elif key in ("items", "additionalProperties", "contains", "unevaluatedProperties"):
+                if isinstance(value, dict):
+                    suffix = "Item" if key in ("items", "contains") else "Value"
+                    child_ptr = pointer_join(ptr, key)
+                    if key in ("items", "additionalProperties") and _constrained_scalar(value):
+                        # a list of constrained scalars needs a named alias; ours, not a made-up one
+                        out[key] = {"$ref": SCHEMA_PREFIX + self._hoist(value, child_ptr, context + suffix)}
+                    else:
+                        out[key] = self._child(value, child_ptr, context + suffix)
+                elif isinstance(value, list) and key == "items":  # draft-4 tuple form
+                    self._degrade(ptr, "tuple-form 'items' typed as a list of Any")
+                    out[key] = {}
                 else:
                     out[key] = value
             elif key in ("allOf", "anyOf", "oneOf", "prefixItems") and isinstance(value, list):
                 members = []
+                suffixes = _variant_suffixes(value, self) if key != "allOf" else []
                 for i, sub in enumerate(value):
                     sub_ptr = pointer_join(ptr, key, i)
                     # allOf parts merge into the parent, so they need no name of their own
                     if key == "allOf":
                         members.append(self._normalise(sub, sub_ptr, context))
                     else:
-                        members.append(self._child(sub, sub_ptr, context + _variant_suffix(sub, i)))
+                        members.append(self._child(sub, sub_ptr, context + suffixes[i]))
                 out[key] = members
+            elif key in _UNTYPED_KEYWORDS:
+                self._degrade(pointer_join(ptr, key), f"'{key}' cannot be expressed in Python types; not checked")
+            elif key == "propertyNames":
+                self._problems.append(self._doc.problem("note", pointer_join(ptr, key), "constraints on property names are not checked"))
+            elif key == "format":
+                if isinstance(value, str) and value in _KEPT_FORMATS:
+                    out[key] = value
+            elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
+                bound = "minimum" if key == "exclusiveMinimum" else "maximum"
+                if value and isinstance(schema.get(bound), (int, float)):
+                    out[key] = schema[bound]  # 3.0's boolean form, as the number 3.1 expects
+            elif key in ("minimum", "maximum") and schema.get("exclusive" + key.capitalize()) is True:
+                continue
+            elif key == "enum" and isinstance(value, list):
+                values = _dedupe(value)
+                if all(_literal_ok(v) for v in values) and values:
+                    out[key] = values
+                else:
+                    self._degrade(pointer_join(ptr, key), "enum values that are not strings, integers or booleans; the enum is not checked")
             elif key == "discriminator" and isinstance(value, dict):
                 disc = dict(value)
                 mapping = value.get("mapping")
@@ -137,17 +180,58 @@ class SchemaSet:
                 continue  # not needed for models; keeps untrusted text out of the model module
             elif key == "nullable":
                 continue  # handled below
+            elif key == "const" and not _literal_ok(value):
+                self._degrade(pointer_join(ptr, key), "a const that is not a string, integer or boolean is not checked")
+            elif key == "type" and isinstance(value, list) and len(set(map(str, value)) - {"null"}) > 1:
+                out[key] = [t for t in _dedupe(value) if isinstance(t, str)]
             else:
                 out[key] = copy.deepcopy(value)
-        if schema.get("nullable") is True:
-            out = _with_null(out)
+        nullable = schema.get("nullable") is True or (isinstance(out.get("type"), list) and "null" in out["type"])
+        if "default" in out:
+            self._fix_default(out, nullable, ptr)
         if "$ref" in out and len(out) > 1:
             # 3.0 ignores siblings of $ref; 3.1 merges them. allOf keeps both meanings typed.
             ref = out.pop("$ref")
             out = {"allOf": [{"$ref": ref}], **out} if any(k in out for k in ("properties", "required")) else {"$ref": ref, **{k: v for k, v in out.items() if k in ("description", "default", "title")}}
+        if schema.get("nullable") is True:
+            out = _with_null(out)
         return _open_enum(out)
 
+    def _fix_default(self, out: dict[str, Any], nullable: bool, ptr: str) -> None:
+        """A default that breaks its own schema is coerced when the intent is clear
+        ("1024" for an integer, "false" for a boolean, "null" for a nullable value), else
+        dropped; either way it is reported."""
+        value = out["default"]
+        kind = out.get("type")
+        kinds = {kind} if isinstance(kind, str) else set(kind) if isinstance(kind, list) else set()
+        may_be_null = nullable or "null" in kinds
+        if value is None:
+            if may_be_null or not kinds:
+                return
+            fixed: Any = _NO_DEFAULT
+        elif value == "null" and may_be_null:
+            fixed = None  # the word null as the default of a nullable value means null
+        elif not kinds:
+            if value != "null":
+                return  # a ref or a union: left as written
+            fixed = _NO_DEFAULT
+        elif _default_fits(value, kinds):
+            return
+        else:
+            fixed = _coerce_default(value, kinds)
+        where = pointer_join(ptr, "default")
+        if fixed is _NO_DEFAULT:
+            del out["default"]
+            self._problems.append(self._doc.problem("warning", where, f"default {value!r} does not match the schema's type; ignored"))
+        else:
+            out["default"] = fixed
+            self._problems.append(self._doc.problem("warning", where, f"default {value!r} does not match the schema's type; read as {fixed!r}"))
+
+    def _degrade(self, ptr: str, message: str) -> None:
+        self._problems.append(self._doc.problem("warning", ptr, f"schema degraded: {message}", kind="degraded"))
+
     def _child(self, schema: Any, ptr: str, context: str) -> Any:
+        schema = _collapse_allof(schema)
         if isinstance(schema, dict) and _needs_name(schema):
             return {"$ref": SCHEMA_PREFIX + self._hoist(schema, ptr, context)}
         return self._normalise(schema, ptr, context)
@@ -174,9 +258,98 @@ class SchemaSet:
         return SCHEMA_PREFIX + name
 
     def _any_name(self) -> str:
-        if "AnyValue" not in self.schemas:
-            self.schemas[self.scope.claim("AnyValue")] = {}
-        return "AnyValue"
+        if self._any is None:
+            self._any = self.scope.claim("AnyValue")
+            self.schemas[self._any] = {}
+        return self._any
+
+    # -- after all operations are read --------------------------------------------------------
+
+    def finalize(self) -> None:
+        """Rewrite allOf compositions that inheritance cannot express.
+
+        datamodel-code-generator turns `allOf: [$ref Base, {...}]` into a subclass. That breaks
+        when a part re-declares a property of another part (a field overridden with another
+        type or requiredness is not a valid subclass) and when a part is a union. Such schemas
+        are merged into one object here: properties from every part (later parts refine earlier
+        ones), required from every part. An allOf with a union part becomes a union of merged
+        objects, one per member of the union.
+        """
+        for name in list(self.schemas):
+            schema = self.schemas[name]
+            if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) > 0:
+                self.schemas[name] = self._compose(name, schema)
+
+    def _compose(self, name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        parts = [p for p in schema["allOf"] if isinstance(p, dict)]
+        own = {k: v for k, v in schema.items() if k != "allOf"}
+        views = [self._object_view(p, 0) for p in parts]
+        own_view = self._object_view(own, 0) if any(k in own for k in ("properties", "required", "type")) else ({}, [], {})
+        unions = [i for i, p in enumerate(parts) if views[i] is None and self._union_members(p) is not None]
+        if len(unions) == 1 and all(v is not None for i, v in enumerate(views) if i != unions[0]) and own_view is not None:
+            key, members = self._union_members(parts[unions[0]])  # type: ignore[misc]
+            rest = [v for i, v in enumerate(views) if i != unions[0]] + [own_view]
+            variants = []
+            for i, member in enumerate(members):
+                view = self._object_view(member, 0)
+                if view is None:
+                    return schema  # a union of non-objects: left to the model generator
+                suffix = self.ref_name(member) or _variant_suffixes(members, self)[i]
+                if suffix.startswith(name):
+                    suffix = suffix[len(name):] or suffix
+                variant = self.scope.claim(naming.model_name(f"{name} {suffix}"))
+                self.schemas[variant] = _merged([view, *rest], {})
+                variants.append({"$ref": SCHEMA_PREFIX + variant})
+            meta = {k: v for k, v in own.items() if k in ("description", "title")}
+            return {**meta, key: variants}
+        if any(v is None for v in views) or own_view is None:
+            return schema  # a part that is not an object: left as written
+        seen: set[str] = set()
+        clash = False
+        for props, _, _ in [*views, own_view]:  # type: ignore[misc]
+            if seen & set(props):
+                clash = True
+            seen |= set(props)
+        if not clash:
+            return schema
+        meta = {k: v for k, v in own.items() if k in ("description", "title", "additionalProperties")}
+        return _merged([*views, own_view], meta)  # type: ignore[list-item]
+
+    def _object_view(self, schema: Any, depth: int) -> tuple[dict[str, Any], list[str], dict[str, Any]] | None:
+        """(properties, required, other keywords) of an object schema, refs and allOf followed;
+        None when it is not a plain object."""
+        if not isinstance(schema, dict) or depth > 30:
+            return None
+        if "$ref" in schema:
+            return self._object_view(self.schemas.get(schema["$ref"][len(SCHEMA_PREFIX):]), depth + 1)
+        if any(k in schema for k in ("anyOf", "oneOf", "enum", "const", "items")):
+            return None
+        if schema.get("type") not in (None, "object"):
+            return None
+        props: dict[str, Any] = {}
+        required: list[str] = []
+        for part in schema.get("allOf") or []:
+            view = self._object_view(part, depth + 1)
+            if view is None:
+                return None
+            props.update(view[0])
+            required += [r for r in view[1] if r not in required]
+        if isinstance(schema.get("properties"), dict):
+            props.update(schema["properties"])
+        required += [str(r) for r in schema.get("required") or [] if str(r) not in required]
+        extra = {k: v for k, v in schema.items() if k in ("additionalProperties",)}
+        return props, required, extra
+
+    def _union_members(self, schema: dict[str, Any], depth: int = 0) -> tuple[str, list[Any]] | None:
+        if depth > 30:
+            return None
+        if "$ref" in schema:
+            target = self.schemas.get(schema["$ref"][len(SCHEMA_PREFIX):])
+            return self._union_members(target, depth + 1) if isinstance(target, dict) else None
+        for key in ("oneOf", "anyOf"):
+            if isinstance(schema.get(key), list):
+                return key, schema[key]
+        return None
 
     # -- annotations ---------------------------------------------------------------------------
 
@@ -240,10 +413,57 @@ class SchemaSet:
         return None
 
 
+def _merged(views: list[tuple[dict[str, Any], list[str], dict[str, Any]]], meta: dict[str, Any]) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    extra: dict[str, Any] = {}
+    for p, r, e in views:
+        for key, value in p.items():
+            if key not in props or value:  # an empty schema refines nothing
+                props[key] = value
+        required += [x for x in r if x not in required]
+        extra.update(e)
+    out: dict[str, Any] = {**{k: v for k, v in meta.items() if k != "additionalProperties"}, "type": "object", "properties": props}
+    if required:
+        out["required"] = required
+    if "additionalProperties" in meta:
+        out["additionalProperties"] = meta["additionalProperties"]
+    elif "additionalProperties" in extra:
+        out["additionalProperties"] = extra["additionalProperties"]
+    return out
+
+
+_META = {"description", "title", "default", "readOnly", "writeOnly", "nullable", "example", "examples",
+         "deprecated", "externalDocs", "xml", "$comment"}
+
+
+def _meta_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and all(k in _META or k.startswith("x-") for k in schema)
+
+
+def _collapse_allof(schema: Any) -> Any:
+    """`allOf: [{$ref: X}]` plus only annotations (description, readOnly, nullable…) is a use of
+    X, not a new object: written the 3.0 way to put a description or `nullable` next to a ref."""
+    if not isinstance(schema, dict):
+        return schema
+    parts = schema.get("allOf")
+    if not isinstance(parts, list) or not parts or not all(k in _META or k == "allOf" or k.startswith("x-") for k in schema):
+        return schema
+    structural = [p for p in parts if not _meta_only(p)]
+    if len(structural) != 1 or not isinstance(structural[0], dict) or set(structural[0]) != {"$ref"}:
+        return schema
+    meta: dict[str, Any] = {}
+    for part in parts:
+        if part is not structural[0]:
+            meta.update(part)
+    meta.update({k: v for k, v in schema.items() if k != "allOf"})
+    return {"$ref": structural[0]["$ref"], **meta}
+
+
 def _needs_name(schema: dict[str, Any]) -> bool:
     """Inline objects with properties, and unions that contain such objects, become named models."""
     if "$ref" in schema:
-        return False
+        return any(k in schema for k in ("properties", "required"))  # becomes an allOf
     if isinstance(schema.get("properties"), dict) and schema["properties"]:
         return True
     if "allOf" in schema:
@@ -253,6 +473,25 @@ def _needs_name(schema: dict[str, Any]) -> bool:
         if isinstance(members, list) and any(isinstance(m, dict) and (_needs_name(m) or "$ref" in m) for m in members):
             return "discriminator" in schema or any(isinstance(m, dict) and _needs_name(m) for m in members)
     return False
+
+
+def _variant_suffixes(members: list[Any], schemas: SchemaSet) -> list[str]:
+    """Names for the members of a union, from what tells them apart: a tag value, a title, a
+    required property no other member has, the type; the position only as a last resort."""
+    required_sets = []
+    for m in members:
+        req = m.get("required") if isinstance(m, dict) and "$ref" not in m else None
+        required_sets.append([str(r) for r in req] if isinstance(req, list) else [])
+    out: list[str] = []
+    for i, member in enumerate(members):
+        suffix = _variant_suffix(member, i)
+        if suffix in ("Object", f"Variant{i + 1}") or suffix in out:
+            others = {r for j, rs in enumerate(required_sets) if j != i for r in rs}
+            distinct = [r for r in required_sets[i] if r not in others]
+            if distinct:
+                suffix = "With" + naming.pascal(distinct[0])
+        out.append(suffix)
+    return out
 
 
 def _variant_suffix(schema: Any, index: int) -> str:
@@ -313,6 +552,60 @@ def _open_enum(schema: dict[str, Any]) -> dict[str, Any]:
     if None in values or (isinstance(schema.get("type"), list) and "null" in schema["type"]):
         members.append({"type": "null"})
     return {**meta, "anyOf": members}
+
+
+def _constrained_scalar(schema: dict[str, Any]) -> bool:
+    if "$ref" in schema or not isinstance(schema.get("type"), str) or schema["type"] in ("object", "array"):
+        return False
+    return any(k in schema for k in ("pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
+                                     "exclusiveMaximum", "multipleOf"))
+
+
+_NO_DEFAULT = object()
+
+
+def _default_fits(value: Any, kinds: set[str]) -> bool:
+    checks = {
+        "string": lambda v: isinstance(v, str),
+        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+        "boolean": lambda v: isinstance(v, bool),
+        "array": lambda v: isinstance(v, list),
+        "object": lambda v: isinstance(v, dict),
+        "null": lambda v: v is None,
+    }
+    return any(checks.get(k, lambda v: True)(value) for k in kinds)
+
+
+def _coerce_default(value: Any, kinds: set[str]) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        if "boolean" in kinds and text in ("true", "false"):
+            return text == "true"
+        if "integer" in kinds:
+            try:
+                return int(text)
+            except ValueError:
+                pass
+        if "number" in kinds:
+            try:
+                number = float(text)
+                return int(number) if number.is_integer() and "." not in text else number
+            except ValueError:
+                pass
+    if "string" in kinds and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if "integer" in kinds and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return _NO_DEFAULT
+
+
+def _dedupe(values: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for v in values:
+        if not any(v == o and type(v) is type(o) for o in out):
+            out.append(v)
+    return out
 
 
 def _literal_ok(value: Any) -> bool:

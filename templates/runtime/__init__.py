@@ -20,8 +20,20 @@ from .errors import (
     StreamInterruptedError,
     UnprocessableEntityError,
 )
+from .hooks import HookContext, Hooks
 from .model import BaseModel, UnknownEvent
-from .operation import Body, ErrorSpec, Operation, Param, RetryPolicy, Security
+from .operation import (
+    Body,
+    ErrorSpec,
+    Operation,
+    Pagination,
+    Param,
+    RetryPolicy,
+    Security,
+    StreamSpec,
+)
+from .pagination import CursorPage
+from .raw import RawResponse
 from .sse import AsyncEventStream, EventStream, ServerSentEvent, SSEDecoder
 from .types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
@@ -38,16 +50,21 @@ __all__ = [
     "CallOptions",
     "ClientCore",
     "ConflictError",
+    "CursorPage",
     "ErrorSpec",
+    "HookContext",
+    "Hooks",
     "EventStream",
     "InternalServerError",
     "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
     "Operation",
+    "Pagination",
     "Param",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "ResponseValidationError",
     "RetryConfig",
     "RetryPolicy",
@@ -56,6 +73,7 @@ __all__ = [
     "Security",
     "ServerSentEvent",
     "StreamInterruptedError",
+    "StreamSpec",
     "UnknownEvent",
     "UnprocessableEntityError",
 ]

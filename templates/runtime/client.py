@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import random as _random
 import threading
 import time
 import uuid
-from functools import partial
-from typing import Any, AsyncIterator, Callable, Iterator, Mapping, Sequence, TypeVar
+from dataclasses import replace
+from functools import cached_property, partial
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence, TypeVar
 
 import httpx
 
@@ -23,12 +25,19 @@ from .errors import (
     APITimeoutError,
     ResponseValidationError,
     SDKError,
+    StreamInterruptedError,
     match_error_spec,
     redact,
     status_error,
 )
+from .download import AsyncDownload, Download
+from .hooks import HookContext, Hooks
+from .log import get_logger
 from .model import LazyModule, Models
+from .oauth import ClientCredentials
 from .operation import Operation, Security
+from .pagination import attach_page
+from .raw import RawResponse
 from .retries import IDEMPOTENT_METHODS, Retrier
 from .serialize import (
     encode_form,
@@ -50,6 +59,12 @@ _JSON = "application/json"
 _EITHER = "application/json, text/event-stream"
 _CHUNK = 64 * 1024
 _NO_OPTIONS = CallOptions()
+# Timeouts of the clients the SDK makes itself when no timeout_ms applies: connecting should be
+# quick, but a model may think for minutes between two bytes of an answer.
+_DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
+
+
+_NO_RETRIER = Retrier(None, allowed=False)
 
 
 class _Call:
@@ -67,6 +82,7 @@ class _Call:
         "timeout",
         "retrier",
         "secrets",
+        "page",
     )
 
     def __init__(self, op: Operation) -> None:
@@ -79,8 +95,10 @@ class _Call:
         self.files: tuple[dict[str, Any], list[tuple[str, Any]]] | None = None
         self.rewind: int | None = None  # where a seekable body starts, to replay it
         self.timeout: Any = httpx.USE_CLIENT_DEFAULT  # or an httpx.Timeout
-        self.retrier = Retrier(None)
+        self.retrier = _NO_RETRIER  # replaced by _prepare; one shared placeholder
         self.secrets: list[str] = []
+        # paginated operations only: the call's values, body and options, for the next page
+        self.page: tuple[dict[str, Any], Any, CallOptions | None] | None = None
 
     def build(self, client: httpx.Client | httpx.AsyncClient, is_async: bool) -> httpx.Request:
         """A fresh request for one attempt (a streamed body is a new iterator each time)."""
@@ -158,6 +176,9 @@ class ClientCore:
         async_client: httpx.AsyncClient | None = None,
         user_agent: str = "sdkgen-python",
         logger_name: str = "sdkgen",
+        param_defaults: Mapping[tuple[str, str], Any] | None = None,
+        http_headers: Mapping[str, str] | None = None,
+        hooks: Hooks | None = None,
     ) -> None:
         if server_url is None:
             if not servers:
@@ -176,51 +197,94 @@ class ClientCore:
         self.retry_config = retry_config
         self.default_retries = default_retries
         self.user_agent = user_agent
-        self.log = logging.getLogger(logger_name)
-        if not self.log.handlers:
-            # Library convention: without it Python's last-resort handler prints our warnings
-            # to stderr of apps that configured no logging. Records still propagate.
-            self.log.addHandler(logging.NullHandler())
+        self.log = get_logger(logger_name)
         self.models = Models(models_module, self.log)
         self.errors = LazyModule(errors_module)
-        self._client = client
-        self._async_client = async_client
-        self._owns_client = client is None
-        self._owns_async_client = async_client is None
-        self._lock = threading.Lock()
+        # Defaults of parameters the SDK constructor takes (e.g. X-On-Behalf-Of), keyed by
+        # (location, wire name; lower case for headers); applied where a call leaves them out.
+        self.param_defaults: dict[tuple[str, str], Any] = _defaults(param_defaults)
+        self.headers: dict[str, str] = {k.lower(): v for k, v in (http_headers or {}).items()}
+        self.hooks = hooks if hooks is not None else Hooks()
+        # How the client waits between retries, and the clock and jitter of the backoff;
+        # tests replace them to check delays without sleeping.
+        self.sleep: Callable[[float], Any] = time.sleep
+        self.async_sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
+        self.clock: Callable[[], float] = time.monotonic
+        self.random: Callable[[], float] = _random.random
+        self._pool = _Pool(client, async_client)
+        self._root = True  # False for clients made by derive(): they share the pool
+        self._raw = False  # True for the with_raw_response view
+        self._plain: ClientCore = self  # the view that returns parsed results
+        self._raw_view: ClientCore | None = None
 
     # --- clients ---------------------------------------------------------------------------
 
     def _get_client(self) -> httpx.Client:
-        client = self._client
-        if client is None:
-            with self._lock:
-                if self._client is None:
-                    self._client = httpx.Client()
-                client = self._client
-        return client
+        client = self._pool.sync
+        return client if client is not None else self._pool.make_sync()
 
     def _get_async_client(self) -> httpx.AsyncClient:
-        client = self._async_client
-        if client is None:
-            with self._lock:
-                if self._async_client is None:
-                    self._async_client = httpx.AsyncClient()
-                client = self._async_client
-        return client
+        client = self._pool.async_
+        return client if client is not None else self._pool.make_async()
 
     def close(self) -> None:
-        """Close the sync client if the SDK created it."""
-        if self._owns_client and self._client is not None:
-            self._client.close()
-            self._client = None
+        """Close the sync client if the SDK created it (derived clients leave the shared pool
+        to the client they came from)."""
+        if self._root:
+            self._pool.close()
 
     async def aclose(self) -> None:
         """Close the clients the SDK created."""
-        if self._owns_async_client and self._async_client is not None:
-            await self._async_client.aclose()
-            self._async_client = None
-        self.close()
+        if self._root:
+            await self._pool.aclose()
+
+    # --- derived clients (no I/O) ------------------------------------------------------------
+
+    def derive(
+        self,
+        *,
+        server_url: Any = NOT_GIVEN,
+        timeout_ms: Any = NOT_GIVEN,
+        retry_config: Any = NOT_GIVEN,
+        security_values: Mapping[str, Any] | None = None,
+        param_defaults: Mapping[tuple[str, str], Any] | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> ClientCore:
+        """A client with some settings changed that shares this one's connection pool, model
+        cache and hooks' current list (copied). ``NOT_GIVEN`` keeps a setting; in the
+        mappings, a ``NOT_GIVEN`` value keeps the entry and ``None`` removes it."""
+        new = object.__new__(ClientCore)
+        new.__dict__.update(self.__dict__)
+        new._root = False
+        new._raw = False
+        new._plain = new
+        new._raw_view = None
+        new.hooks = self.hooks.copy()
+        if server_url is not NOT_GIVEN:
+            new.server_url = str(server_url).rstrip("/")
+        if timeout_ms is not NOT_GIVEN:
+            new.timeout_ms = timeout_ms
+        if retry_config is not NOT_GIVEN:
+            new.retry_config = retry_config
+        if security_values:
+            new.security_values = _merged(self.security_values, security_values)
+        if param_defaults:
+            new.param_defaults = _merged(self.param_defaults, _defaults(param_defaults, keep=True))
+        if http_headers:
+            new.headers = _merged(self.headers, {k.lower(): v for k, v in http_headers.items()})
+        return new
+
+    def raw_view(self) -> ClientCore:
+        """The same client, returning ``RawResponse`` objects (for ``with_raw_response``)."""
+        view = self._raw_view
+        if view is None:
+            view = object.__new__(ClientCore)
+            view.__dict__.update(self.__dict__)
+            view._root = False
+            view._raw = True
+            view._plain = self
+            self._raw_view = view
+        return view
 
     # --- building (no I/O) -----------------------------------------------------------------
 
@@ -234,7 +298,11 @@ class ClientCore:
     ) -> _Call:
         options = options or _NO_OPTIONS
         values: Mapping[str, Any] = params or {}
+        if self.param_defaults:
+            values = self._with_defaults(op, values)
         call = _Call(op)
+        if op.pagination is not None:
+            call.page = (dict(values), body, options)
         path = expand_path(op.path, op.params, values)
         base = options.server_url.rstrip("/") if options.server_url else self.server_url
         call.where = f"{op.operation_id}: {op.method} {path}"
@@ -252,8 +320,10 @@ class ClientCore:
             headers["accept"] = _SSE
         elif op.response is None and op.event is not None:
             headers["accept"] = _EITHER
+        elif op.download is not None:
+            headers["accept"] = op.download
         else:
-            headers["accept"] = _JSON
+            headers["accept"] = op.accept or _JSON
 
         # POST/PATCH may be retried only with an idempotency key; one key per call, reused
         # by every attempt, so the server can recognise the repeats.
@@ -264,6 +334,8 @@ class ClientCore:
                 headers.setdefault(param.wire_name.lower(), str(uuid.uuid4()))
 
         replayable = self._encode_body(op, body, call)
+        if self.headers:
+            headers.update(self.headers)
         if options.http_headers:
             for name, value in options.http_headers.items():
                 headers[name.lower()] = value
@@ -275,13 +347,15 @@ class ClientCore:
                 call.log_url = f"{base}{path}?{encode_query(query, secret_query)}"
 
         timeout_ms = next(
-            (t for t in (options.timeout_ms, op.timeout_ms, self.timeout_ms) if t is not None), None
+            (t for t in (options.timeout_ms, self.timeout_ms, op.timeout_ms) if t is not None), None
         )
         if timeout_ms is not None:
             call.timeout = httpx.Timeout(timeout_ms / 1000)
         config = options.retries or self.retry_config or op.retries or self.default_retries
-        allowed = replayable and (op.method.upper() in IDEMPOTENT_METHODS or has_key_param)
-        call.retrier = Retrier(config, allowed=allowed)
+        allowed = replayable and (
+            op.method.upper() in IDEMPOTENT_METHODS or has_key_param or "idempotency-key" in headers
+        )
+        call.retrier = Retrier(config, allowed=allowed, clock=self.clock, random=self.random)
         return call
 
     def _apply_security(
@@ -298,7 +372,9 @@ class ClientCore:
         for name in names:
             scheme = self.schemes.get(name)
             value: Any = self.security_values.get(name)
-            if callable(value):  # a token provider, asked on every call so tokens can rotate
+            if isinstance(value, ClientCredentials):
+                value = self._client_token(value, scheme)
+            elif callable(value):  # a token provider, asked on every call so tokens can rotate
                 value = value()
             if scheme is None or value is None or value is NOT_GIVEN:
                 continue
@@ -329,6 +405,32 @@ class ClientCore:
                 )
         return secret_query
 
+    def _token_url(self, scheme: Security) -> str:
+        """An OAuth2 token URL, resolved against the server URL when relative."""
+        url = scheme.token_url
+        return str(httpx.URL(self.server_url + "/").join(url)) if url and "://" not in url else url
+
+    def _client_token(self, credentials: ClientCredentials, scheme: Security | None) -> Any:
+        """The cached token; sync calls fetch it here when missing (async calls fetched it
+        before, in _fetch_tokens_async)."""
+        if scheme is None:
+            return None
+        return credentials.cached() or credentials.token(self._get_client(), self._token_url(scheme))
+
+    async def _fetch_tokens_async(self, op: Operation) -> None:
+        """Fetch expired client-credentials tokens without blocking the event loop."""
+        for name in self.default_security if op.security is None else op.security:
+            value, scheme = self.security_values.get(name), self.schemes.get(name)
+            if isinstance(value, ClientCredentials) and scheme is not None and value.cached() is None:
+                await value.token_async(self._get_async_client(), self._token_url(scheme))
+
+    def _drop_tokens(self, op: Operation) -> None:
+        """After a 401, forget fetched tokens so the next call gets a fresh one."""
+        for name in self.default_security if op.security is None else op.security:
+            value = self.security_values.get(name)
+            if isinstance(value, ClientCredentials):
+                value.invalidate()
+
     def _encode_body(self, op: Operation, body: Any, call: _Call) -> bool:
         """Encode the body into ``call``; returns whether it can be sent more than once."""
         spec = op.body
@@ -337,6 +439,10 @@ class ClientCore:
         kind = spec.kind
         if kind == "multipart":
             call.files = split_multipart(body)
+            if not call.files[1]:
+                # without a file httpx would send the fields urlencoded: make them parts
+                fields = [(k, v) for k, vs in call.files[0].items() for v in (vs if isinstance(vs, list) else [vs])]
+                call.files = ({}, [(k, (None, v)) for k, v in fields])
             # httpx rewinds seekable files itself; anything else is read once.
             return all(
                 _replayable(f[1] if isinstance(f, tuple) else f)[0] for _, f in call.files[1]
@@ -416,19 +522,26 @@ class ClientCore:
     def _result(self, call: _Call, response: httpx.Response) -> Any:
         """The value of a response whose body has been read, or the error it means."""
         if not response.is_success:
+            if _redirected(call, response):
+                return None  # the redirect is the answer; its Location is in the raw response
             raise self._status_error(call, response)
         name = call.op.response
         if name is None or response.status_code == 204 or not response.content:
             return None
         try:
-            return self.models.parse(name, response.content)
+            value = self.models.parse(name, response.content)
         except ValueError as exc:
             raise ResponseValidationError(
                 f"{call.where} returned {response.status_code} with a body that is not valid JSON",
                 response,
             ) from exc
+        if call.page is not None:
+            attach_page(value, self._plain, call.op, *call.page)
+        return value
 
     def _status_error(self, call: _Call, response: httpx.Response) -> SDKError:
+        if response.status_code == 401:
+            self._drop_tokens(call.op)
         spec = match_error_spec(response.status_code, call.op.errors)
         cls: type[SDKError] | None = None
         data: Any = None
@@ -446,6 +559,130 @@ class ClientCore:
                     data = None  # not JSON: the text is still on the error's .body
         return status_error(response, where=call.where, cls=cls, data=data, secrets=call.secrets)
 
+    # --- event streams and how they resume (the streams call back into request) ------------
+
+    def _resume_plan(self, call: _Call) -> tuple[bool, bool]:
+        """Whether the stream of ``call`` can resume at all, and whether it may restart from
+        the beginning when it broke before its first event. No I/O."""
+        spec = call.op.stream
+        if spec is None or spec.resume_param is None:
+            return False, False
+        if spec.resume is None:  # the same request again, with the cursor
+            resendable = call.files is None and (
+                call.content is None or isinstance(call.content, bytes)
+            )
+            idempotent = (
+                call.op.method.upper() in IDEMPOTENT_METHODS or "idempotency-key" in call.headers
+            )
+            return resendable, resendable and idempotent
+        return True, spec.resume().method.upper() in IDEMPOTENT_METHODS
+
+    def _resume_args(
+        self,
+        op: Operation,
+        params: Mapping[str, Any] | None,
+        body: Any,
+        options: CallOptions | None,
+        point: StreamInterruptedError,
+        idempotency_key: str | None = None,
+    ) -> tuple[Operation, dict[str, Any], Any, CallOptions]:
+        """The call that continues a broken stream of ``op`` after ``point``. No I/O."""
+        spec = op.stream
+        assert spec is not None and spec.resume_param is not None
+        given: Mapping[str, Any] = params or {}
+        headers = dict(options.http_headers or {}) if options is not None else {}
+        if spec.resume is None:
+            target, values = op, dict(given)
+            if idempotency_key is not None:  # the same request again: the same key
+                headers["idempotency-key"] = idempotency_key
+        else:
+            # Another operation (create -> get): the resource id, the streaming switch, and
+            # the arguments both operations share (headers such as X-On-Behalf-Of).
+            target, values, body = spec.resume(), {}, None
+            shared = {(p.wire_name, p.location): p.py_name for p in op.params}
+            for param in target.params:
+                source = shared.get((param.wire_name, param.location))
+                if source is not None and given.get(source) is not None:
+                    values[param.py_name] = given[source]
+            if target.stream is not None and target.stream.switch is not None:
+                values[target.stream.switch] = True
+            if spec.id_param is not None:
+                values[spec.id_param] = point.resource_id
+        if point.last_cursor is not None:
+            values[spec.resume_param] = point.last_cursor
+        if point.last_event_id is not None:
+            headers["last-event-id"] = point.last_event_id
+        options = replace(options or _NO_OPTIONS, http_headers=headers or None)
+        self.log.info(
+            "%s: resuming the event stream through %s after cursor %r",
+            op.operation_id,
+            target.operation_id,
+            point.last_cursor,
+        )
+        return target, values, body, options
+
+    def _resumed(self, op: Operation, result: Any) -> httpx.Response:
+        """The response of a reopened stream; anything but an event stream ends the stream."""
+        if isinstance(result, (EventStream, AsyncEventStream)):
+            return result._detach()  # pyright: ignore[reportPrivateUsage]
+        raise ResponseValidationError(f"{op.operation_id}: resuming returned no event stream")
+
+    def _event_stream(
+        self,
+        call: _Call,
+        response: httpx.Response,
+        params: Mapping[str, Any] | None,
+        body: Any,
+        options: CallOptions | None,
+    ) -> EventStream[Any]:
+        resumable, restartable = self._resume_plan(call)
+        op, key = call.op, call.headers.get("idempotency-key")
+
+        def reconnect(point: StreamInterruptedError) -> httpx.Response:
+            target, values, new_body, opts = self._resume_args(
+                op, params, body, options, point, key
+            )
+            result = self.request(target, params=values, body=new_body, stream=True, options=opts)
+            return self._resumed(target, result)
+
+        return EventStream(
+            response,
+            self._event_parser(call),
+            spec=op.stream,
+            where=call.where,
+            reconnect=reconnect if resumable else None,
+            restartable=restartable,
+        )
+
+    def _async_event_stream(
+        self,
+        call: _Call,
+        response: httpx.Response,
+        params: Mapping[str, Any] | None,
+        body: Any,
+        options: CallOptions | None,
+    ) -> AsyncEventStream[Any]:
+        resumable, restartable = self._resume_plan(call)
+        op, key = call.op, call.headers.get("idempotency-key")
+
+        async def reconnect(point: StreamInterruptedError) -> httpx.Response:
+            target, values, new_body, opts = self._resume_args(
+                op, params, body, options, point, key
+            )
+            result = await self.request_async(
+                target, params=values, body=new_body, stream=True, options=opts
+            )
+            return self._resumed(target, result)
+
+        return AsyncEventStream(
+            response,
+            self._event_parser(call),
+            spec=op.stream,
+            where=call.where,
+            reconnect=reconnect if resumable else None,
+            restartable=restartable,
+        )
+
     # --- the two I/O loops -----------------------------------------------------------------
 
     def request(
@@ -457,35 +694,76 @@ class ClientCore:
         stream: bool | None = None,
         options: CallOptions | None = None,
     ) -> Any:
-        """Send ``op`` and return its validated result, an ``EventStream``, or None."""
+        """Send ``op`` and return its validated result, an ``EventStream``, or None (in the
+        ``raw_view()``, a ``RawResponse`` around it)."""
         call = self._prepare(op, params, body, stream, options)
-        client = self._get_client()
-        while True:
-            self.log.debug("HTTP %s %s", op.method, call.log_url)
-            started = time.perf_counter()
-            try:
-                # Always streamed: an event stream must not be read eagerly, and for
-                # everything else we read the body ourselves just below.
-                response = client.send(call.build(client, False), stream=True)
-            except httpx.RequestError as exc:
-                time.sleep(self._after_error(call, exc))
-                continue
-            delay = self._after_response(call, response, started)
-            if delay is None:
-                break
-            _drain(response)
-            time.sleep(delay)
+        if not self.hooks.on_error:
+            return self._request(call, params, body, options)
+        try:
+            return self._request(call, params, body, options)
+        except SDKError as exc:
+            error: Any = Hooks.run(self.hooks.on_error, exc, _context(call))
+            if error is exc:
+                raise
+            raise error from exc
+
+    def _request(
+        self,
+        call: _Call,
+        params: Mapping[str, Any] | None,
+        body: Any,
+        options: CallOptions | None,
+    ) -> Any:
+        response = self._send(call)
+        if call.op.download is not None and response.is_success:
+            download = Download(response, call.op.download, call.where)
+            return RawResponse(response, lambda: download) if self._raw else download
         if self._is_event_stream(response):
-            return EventStream(
-                response, self._event_parser(call), sentinel=op.stream_sentinel, where=call.where
-            )
+            if self._raw:
+                return RawResponse(
+                    response,
+                    partial(self._plain._event_stream, call, response, params, body, options),
+                )
+            return self._event_stream(call, response, params, body, options)
         try:
             response.read()
         except httpx.RequestError as exc:
             raise self._connection_error(call, exc) from exc
         finally:
             response.close()
+        if self._raw and (response.is_success or _redirected(call, response)):
+            return RawResponse(response, partial(self._plain._result, call, response))
         return self._result(call, response)
+
+    def _send(self, call: _Call) -> httpx.Response:
+        """Send ``call``, retrying as its policy allows, until a response is final; its body
+        is not read yet."""
+        client = self._get_client()
+        hooks = self.hooks
+        while True:
+            request = call.build(client, False)
+            if hooks.before_request:
+                request = Hooks.run(hooks.before_request, request, _context(call))
+            self.log.debug("HTTP %s %s", call.op.method, call.log_url)
+            started = time.perf_counter()
+            try:
+                # Always streamed: an event stream must not be read eagerly, and for
+                # everything else the caller reads the body.
+                response = client.send(request, stream=True)
+            except httpx.RequestError as exc:
+                self.sleep(self._after_error(call, exc))
+                continue
+            if hooks.after_response:
+                try:
+                    response = Hooks.run(hooks.after_response, response, _context(call))
+                except BaseException:
+                    response.close()
+                    raise
+            delay = self._after_response(call, response, started)
+            if delay is None:
+                return response
+            _drain(response)
+            self.sleep(delay)
 
     async def request_async(
         self,
@@ -497,32 +775,164 @@ class ClientCore:
         options: CallOptions | None = None,
     ) -> Any:
         """The async twin of ``request``; returns an ``AsyncEventStream`` for streams."""
+        await self._fetch_tokens_async(op)
         call = self._prepare(op, params, body, stream, options)
-        client = self._get_async_client()
-        while True:
-            self.log.debug("HTTP %s %s", op.method, call.log_url)
-            started = time.perf_counter()
-            try:
-                response = await client.send(call.build(client, True), stream=True)
-            except httpx.RequestError as exc:
-                await asyncio.sleep(self._after_error(call, exc))
-                continue
-            delay = self._after_response(call, response, started)
-            if delay is None:
-                break
-            await _adrain(response)
-            await asyncio.sleep(delay)
+        if not self.hooks.on_error:
+            return await self._request_async(call, params, body, options)
+        try:
+            return await self._request_async(call, params, body, options)
+        except SDKError as exc:
+            error: Any = await Hooks.run_async(self.hooks.on_error, exc, _context(call))
+            if error is exc:
+                raise
+            raise error from exc
+
+    async def _request_async(
+        self,
+        call: _Call,
+        params: Mapping[str, Any] | None,
+        body: Any,
+        options: CallOptions | None,
+    ) -> Any:
+        response = await self._send_async(call)
+        if call.op.download is not None and response.is_success:
+            download = AsyncDownload(response, call.op.download, call.where)
+            return RawResponse(response, lambda: download) if self._raw else download
         if self._is_event_stream(response):
-            return AsyncEventStream(
-                response, self._event_parser(call), sentinel=op.stream_sentinel, where=call.where
-            )
+            if self._raw:
+                return RawResponse(
+                    response,
+                    partial(self._plain._async_event_stream, call, response, params, body, options),
+                )
+            return self._async_event_stream(call, response, params, body, options)
         try:
             await response.aread()
         except httpx.RequestError as exc:
             raise self._connection_error(call, exc) from exc
         finally:
             await response.aclose()
+        if self._raw and (response.is_success or _redirected(call, response)):
+            return RawResponse(response, partial(self._plain._result, call, response))
         return self._result(call, response)
+
+    async def _send_async(self, call: _Call) -> httpx.Response:
+        client = self._get_async_client()
+        hooks = self.hooks
+        while True:
+            request = call.build(client, True)
+            if hooks.before_request:
+                request = await Hooks.run_async(hooks.before_request, request, _context(call))
+            self.log.debug("HTTP %s %s", call.op.method, call.log_url)
+            started = time.perf_counter()
+            try:
+                response = await client.send(request, stream=True)
+            except httpx.RequestError as exc:
+                await self.async_sleep(self._after_error(call, exc))
+                continue
+            if hooks.after_response:
+                try:
+                    response = await Hooks.run_async(
+                        hooks.after_response, response, _context(call)
+                    )
+                except BaseException:
+                    await response.aclose()
+                    raise
+            delay = self._after_response(call, response, started)
+            if delay is None:
+                return response
+            await _adrain(response)
+            await self.async_sleep(delay)
+
+    # --- helpers without I/O -----------------------------------------------------------------
+
+    def _with_defaults(self, op: Operation, values: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``values`` with the client's parameter defaults filled in where left out."""
+        filled: dict[str, Any] | None = None
+        defaults = self.param_defaults
+        for param in op.params:
+            name = param.wire_name.lower() if param.location == "header" else param.wire_name
+            default = defaults.get((param.location, name))
+            if default is None:
+                continue
+            given = values.get(param.py_name)
+            if given is None or given is NOT_GIVEN:
+                if filled is None:
+                    filled = dict(values)
+                filled[param.py_name] = default
+        return values if filled is None else filled
+
+
+def _context(call: _Call) -> HookContext:
+    op = call.op
+    return HookContext(op.operation_id, op.method, op.path, call.retrier.retries + 1)
+
+
+def _defaults(
+    values: Mapping[tuple[str, str], Any] | None, keep: bool = False
+) -> dict[tuple[str, str], Any]:
+    """Parameter defaults keyed by (location, wire name), header names in lower case; None
+    values are dropped (or kept, to remove an inherited default, when ``keep``)."""
+    out: dict[tuple[str, str], Any] = {}
+    for (location, name), value in (values or {}).items():
+        if value is NOT_GIVEN or (value is None and not keep):
+            continue
+        out[(location, name.lower() if location == "header" else name)] = value
+    return out
+
+
+def _merged(base: Mapping[Any, Any], changes: Mapping[Any, Any]) -> dict[Any, Any]:
+    """``base`` updated by ``changes``: ``NOT_GIVEN`` keeps an entry, None removes it."""
+    out = dict(base)
+    for key, value in changes.items():
+        if value is NOT_GIVEN:
+            continue
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return out
+
+
+class _Pool:
+    """The HTTP clients of an SDK, made on first use and shared with the clients derived
+    from it (``with_options``, ``with_raw_response``)."""
+
+    __slots__ = ("sync", "async_", "_owns_sync", "_owns_async", "_lock")
+
+    def __init__(self, client: httpx.Client | None, async_client: httpx.AsyncClient | None):
+        self.sync = client
+        self.async_ = async_client
+        self._owns_sync = client is None
+        self._owns_async = async_client is None
+        self._lock = threading.Lock()
+
+    def make_sync(self) -> httpx.Client:
+        with self._lock:
+            if self.sync is None:
+                self.sync = httpx.Client(timeout=_DEFAULT_TIMEOUT)
+            return self.sync
+
+    def make_async(self) -> httpx.AsyncClient:
+        with self._lock:
+            if self.async_ is None:
+                self.async_ = httpx.AsyncClient(timeout=_DEFAULT_TIMEOUT)
+            return self.async_
+
+    def close(self) -> None:
+        if self._owns_sync and self.sync is not None:
+            self.sync.close()
+            self.sync = None
+
+    async def aclose(self) -> None:
+        if self._owns_async and self.async_ is not None:
+            await self.async_.aclose()
+            self.async_ = None
+        self.close()
+
+
+def _redirected(call: _Call, response: httpx.Response) -> bool:
+    """A 3xx answer to an operation whose declared outcome is a redirect."""
+    return call.op.redirect and 300 <= response.status_code < 400
 
 
 # Reading a small error body before closing lets the connection go back to the pool.
@@ -572,6 +982,9 @@ class BaseSDK:
         async_client: httpx.AsyncClient | None = None,
         user_agent: str = "sdkgen-python",
         logger_name: str = "sdkgen",
+        param_defaults: Mapping[tuple[str, str], Any] | None = None,
+        http_headers: Mapping[str, str] | None = None,
+        hooks: Hooks | None = None,
     ) -> None:
         self._core = ClientCore(
             models_module=models_module,
@@ -588,7 +1001,27 @@ class BaseSDK:
             async_client=async_client,
             user_agent=user_agent,
             logger_name=logger_name,
+            param_defaults=param_defaults,
+            http_headers=http_headers,
+            hooks=hooks,
         )
+
+    @property
+    def hooks(self) -> Hooks:
+        """This client's hooks; add to them with ``sdk.hooks.add_before_request(fn)`` etc."""
+        return self._core.hooks
+
+    def _with_options(self: _S, **changes: Any) -> _S:
+        """A copy of this SDK with ``changes`` applied to its core (see ``ClientCore.derive``);
+        it shares the connection pool and the model cache, so it is cheap to make."""
+        new = object.__new__(type(self))
+        cls = type(self)
+        for name, value in self.__dict__.items():
+            # resources made by cached properties are bound to the old core: not copied
+            if not isinstance(getattr(cls, name, None), cached_property):
+                new.__dict__[name] = value
+        new._core = self._core.derive(**changes)
+        return new
 
     def close(self) -> None:
         self._core.close()

@@ -3,7 +3,7 @@
     SDKError                          any failed call; .status_code/.headers/.body/.raw_response
     ├── APIConnectionError            no usable response: DNS, refused, reset, TLS (status_code None)
     │   ├── APITimeoutError           the timeout expired
-    │   └── StreamInterruptedError    an event stream broke after it started (.last_event_id)
+    │   └── StreamInterruptedError    an event stream broke and could not resume (.last_cursor)
     ├── ResponseValidationError       a success body that is not even the declared format
     ├── BadRequestError               400
     ├── AuthenticationError           401
@@ -90,10 +90,12 @@ class APITimeoutError(APIConnectionError):
 
 
 class StreamInterruptedError(APIConnectionError):
-    """An event stream ended by a transport failure after it had started.
+    """An event stream broke after it had started (connection lost, or the server ended it
+    before its terminal event) and could not be resumed.
 
-    ``last_event_id`` is the last SSE ``id:`` seen and ``last_cursor`` the last resume
-    position taken from an event, so a caller can ask the server to continue from there.
+    ``last_event_id`` is the last SSE ``id:`` seen, ``last_cursor`` the cursor of the last
+    event delivered and ``resource_id`` the id of the streamed resource (when the stream
+    declares one), so a caller can ask the server to continue from there.
     """
 
     def __init__(
@@ -103,10 +105,12 @@ class StreamInterruptedError(APIConnectionError):
         *,
         last_event_id: str | None = None,
         last_cursor: Any = None,
+        resource_id: str | None = None,
     ) -> None:
         super().__init__(message, raw_response, body="")
         self.last_event_id = last_event_id
         self.last_cursor = last_cursor
+        self.resource_id = resource_id
 
 
 class ResponseValidationError(SDKError):

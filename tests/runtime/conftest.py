@@ -19,7 +19,10 @@ from typing import Iterator
 import pytest
 
 RUNTIME_DIR = Path(__file__).resolve().parents[2] / "templates" / "runtime"
-MODULES = ("types", "operation", "serialize", "retries", "sse", "errors", "model", "client")
+MODULES = (
+    "types", "operation", "serialize", "retries", "sse", "errors", "model", "client",
+    "hooks", "pagination", "raw", "log",
+)
 
 MODELS_PY = """
 from __future__ import annotations

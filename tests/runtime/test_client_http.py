@@ -404,7 +404,7 @@ def stream_op(rt: SimpleNamespace, path: str = "/events") -> Any:
         path,
         response="Thing",
         event="Event",
-        stream_sentinel="[DONE]",
+        stream=rt.operation.StreamSpec(sentinel="[DONE]"),
         params=(param(rt, "count", "query"),),
     )
 

@@ -218,10 +218,13 @@ def test_timeout_precedence(rt: SimpleNamespace) -> None:
     core = make_core(rt, rec, timeout_ms=3000)
     core.request(op(rt, timeout_ms=2000), options=rt.types.CallOptions(timeout_ms=1000))
     assert rec.last.extensions["timeout"]["read"] == 1.0
+    # the SDK's setting is the caller's choice: it beats the operation's default from the spec
     core.request(op(rt, timeout_ms=2000))
-    assert rec.last.extensions["timeout"]["read"] == 2.0
+    assert rec.last.extensions["timeout"]["read"] == 3.0
     core.request(op(rt))
     assert rec.last.extensions["timeout"]["read"] == 3.0
+    make_core(rt, rec).request(op(rt, timeout_ms=2000))
+    assert rec.last.extensions["timeout"]["read"] == 2.0
     make_core(rt, rec).request(op(rt))
     assert rec.last.extensions["timeout"]["read"] == 5.0  # httpx's own default
 
@@ -418,9 +421,8 @@ def test_reconnect_hook_continues_after_a_cut(rt: SimpleNamespace) -> None:
     def parse(data: str, event: str | None) -> Any:
         return SimpleNamespace(seq=json.loads(data)["sequence_number"])
 
-    stream = rt.sse.EventStream(
-        first, parse, sentinel="[DONE]", cursor_field="seq", reconnect=reconnect
-    )
+    spec = rt.operation.StreamSpec(sentinel="[DONE]", cursor="seq", resume_param="after")
+    stream = rt.sse.EventStream(first, parse, spec=spec, reconnect=reconnect)
     assert [e.seq for e in stream] == [1, 2]
     assert seen == [("1", 1)]  # where to resume: the last id and the last cursor
 
@@ -429,7 +431,7 @@ def test_sentinel_ends_the_stream_and_closes_it(rt: SimpleNamespace) -> None:
     body = DELTA % (1, 1) + b"data: [DONE]\n\n" + DELTA % (2, 2)
     rec = Recorder(httpx.Response(200, headers={"content-type": "text/event-stream"}, content=body))
     stream = make_core(rt, rec).request(
-        op(rt, event="Event", stream_sentinel="[DONE]"), stream=True
+        op(rt, event="Event", stream=rt.operation.StreamSpec(sentinel="[DONE]")), stream=True
     )
     assert [e.sequence_number for e in stream] == [1]
     assert stream.response.is_closed

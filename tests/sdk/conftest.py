@@ -28,4 +28,9 @@ def server(_server: tuple[str, MKA1State]) -> tuple[str, MKA1State]:
     state.fail_with.clear()
     state.patch.clear()
     state.extra_frames.clear()
+    state.drop_after.clear()
+    state.drop_mode = "break"
+    state.fail_headers = None
+    state.delay = 0.0
+    state.list_total = 0
     return url, state

@@ -39,7 +39,7 @@ resources = [getattr(sdk, a) for a in dir(sdk) if not a.startswith("_") and a no
 methods = []
 def walk(obj, depth=0):
     for name in dir(obj):
-        if name.startswith("_") or depth > 3:
+        if name.startswith("_") or name == "with_raw_response" or depth > 3:  # raw views: the same methods
             continue
         value = getattr(obj, name)
         if callable(value) and not name.endswith("_async") and not isinstance(value, type):

@@ -86,8 +86,28 @@ def stream_events(response_id: str, start_after: int = -1) -> list[dict[str, Any
     return [e for e in events if e["sequence_number"] > start_after]
 
 
+# listInputItems of this response pages through PAGED_ITEMS, two per page by default (3 pages)
+PAGED_RESPONSE = "resp_paged"
+PAGED_ITEMS = [{"type": "message", "id": f"msg_p{i}", "role": "user", "content": f"part {i}"} for i in range(1, 7)]
+
+
+def cursor_page(items: list[dict[str, Any]], request: Request, default_limit: int) -> dict[str, Any]:
+    """One page of `items` after the `after` cursor (an item id), `limit` long."""
+    limit = int(request.query_params.get("limit", default_limit))
+    after = request.query_params.get("after")
+    ids = [item["id"] for item in items]
+    start = ids.index(after) + 1 if after in ids else 0
+    page = items[start:start + limit]
+    return {"object": "list", "data": page, "first_id": page[0]["id"] if page else None,
+            "last_id": page[-1]["id"] if page else None, "has_more": start + limit < len(items)}
+
+
 def sse_frame(event: dict[str, Any]) -> bytes:
     return f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode()
+
+
+class DroppedConnection(Exception):
+    """Raised inside a streaming body: uvicorn then closes the connection mid-body."""
 
 
 @dataclass
@@ -109,6 +129,18 @@ class MKA1State:
     patch: dict[str, Any] = field(default_factory=dict)
     # extra SSE frames sent before the normal events of a stream
     extra_frames: list[bytes] = field(default_factory=list)
+    # fault injection, consumed one per stream opened: how many events to send before the
+    # stream is cut (None: all of them), and how it is cut: "break" (connection closed in the
+    # middle of the body), "mid" (half of the next frame, then closed) or "clean" (the body
+    # ends normally, without the rest of the events)
+    drop_after: list[int | None] = field(default_factory=list)
+    drop_mode: str = "break"
+    # headers of the injected `fail_with` answers (None: Retry-After: 0)
+    fail_headers: dict[str, str] | None = None
+    # seconds to wait before answering any request (for timeout tests)
+    delay: float = 0.0
+    # when > 0, listResponses pages through this many responses (resp_l1, resp_l2, ...)
+    list_total: int = 0
 
     def last(self) -> Recorded:
         return self.requests[-1]
@@ -129,17 +161,29 @@ def build_app(state: MKA1State) -> Starlette:
                                        {k.lower(): v for k, v in request.headers.items()}, body))
         if not request.headers.get("authorization", "").startswith("Bearer "):
             return JSONResponse({"error": {"message": "missing bearer token", "type": "authentication_error"}}, 401)
+        if state.delay:
+            await asyncio.sleep(state.delay)
         if state.fail_with:
             code = state.fail_with.pop(0)
             return JSONResponse({"error": {"message": f"injected {code}", "type": "server_error"}}, code,
-                                headers={"Retry-After": "0"})
+                                headers={"Retry-After": "0"} if state.fail_headers is None else state.fail_headers)
         return None
 
     def sse(events: list[dict[str, Any]]) -> StreamingResponse:
+        drop = state.drop_after.pop(0) if state.drop_after else None
+        mode = state.drop_mode
+
         async def gen():  # type: ignore[no-untyped-def]
             for frame in state.extra_frames:
                 yield frame
-            for event in events:
+            for n, event in enumerate(events):
+                if n == drop:
+                    if mode == "mid":
+                        frame = sse_frame(event)
+                        yield frame[: len(frame) // 2]
+                    if mode == "clean":
+                        return
+                    raise DroppedConnection(f"injected: stream cut after {n} events")
                 yield sse_frame(event)
                 await asyncio.sleep(0)
         return StreamingResponse(gen(), media_type="text/event-stream")
@@ -158,6 +202,9 @@ def build_app(state: MKA1State) -> Starlette:
     async def list_responses(request: Request) -> Response:
         if (early := await record(request)) is not None:
             return early
+        if state.list_total:
+            ids = [f"resp_l{i}" for i in range(1, state.list_total + 1)]
+            return JSONResponse(cursor_page([response_object(i) for i in ids], request, 20))
         return JSONResponse({"object": "list", "data": [response_object("resp_abc123", metadata={"status": "reviewed"})],
                              "first_id": "resp_abc123", "last_id": "resp_abc123", "has_more": False})
 
@@ -192,6 +239,8 @@ def build_app(state: MKA1State) -> Starlette:
     async def input_items(request: Request) -> Response:
         if (early := await record(request)) is not None:
             return early
+        if request.path_params["response_id"] == PAGED_RESPONSE:
+            return JSONResponse(cursor_page(PAGED_ITEMS, request, 2))
         item = {"type": "message", "id": "msg_user_abc123", "role": "user", "content": "What is the capital of France?"}
         return JSONResponse({"object": "list", "data": [item], "first_id": "msg_user_abc123",
                              "last_id": "msg_user_abc123", "has_more": False})

@@ -4,16 +4,25 @@ returned to callers.
 The decoder follows the WHATWG "interpreting an event stream" rules. It works line by line
 with bytes methods, never byte by byte, and keeps only the unfinished last line buffered,
 so memory stays flat however long the stream runs.
+
+The streams resume by themselves when the operation's ``StreamSpec`` says how: after a break
+(transport error, or the body ending before a declared terminal event) they ask the
+``reconnect`` hook for a new response starting after the last cursor seen, and drop events
+already delivered, so the consumer sees every event once, in order.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
+import time
 from typing import Any, AsyncGenerator, Awaitable, Callable, Generator, Generic, TypeVar
 
 import httpx
 
-from .errors import StreamInterruptedError
+from .errors import APIConnectionError, SDKError, StreamInterruptedError
+from .model import UnknownEvent
+from .operation import StreamSpec
 
 __all__ = ["ServerSentEvent", "SSEDecoder", "EventStream", "AsyncEventStream"]
 
@@ -67,6 +76,7 @@ class SSEDecoder:
         "_event",
         "_data",
         "_retry",
+        "_id",
         "last_event_id",
         "retry",
     )
@@ -78,6 +88,9 @@ class SSEDecoder:
         self._event: bytes | None = None
         self._data: list[bytes] = []
         self._retry: int | None = None
+        # The id of the event being read; it becomes ``last_event_id`` only when that event
+        # is complete, so an event cut off by a broken connection is asked for again.
+        self._id = last_event_id
         self.last_event_id = last_event_id
         self.retry: int | None = None  # reconnection time (ms) last asked for by the server
 
@@ -122,6 +135,7 @@ class SSEDecoder:
         events: list[ServerSentEvent] = []
         for line in lines:
             if not line:
+                self.last_event_id = self._id
                 if self._data:
                     events.append(
                         ServerSentEvent(
@@ -148,66 +162,222 @@ class SSEDecoder:
                 self._event = value
             elif name == b"id":
                 if b"\0" not in value:
-                    self.last_event_id = value.decode("utf-8", "replace")
+                    self._id = value.decode("utf-8", "replace")
             elif name == b"retry":
                 if value.isdigit():
                     self._retry = self.retry = int(value)
         return events
 
 
+class _ShortStream(Exception):
+    """The server ended the body before a declared terminal event."""
+
+
+# Raised while reading or reopening a stream, these mean "the stream broke"; whether it can be
+# resumed is decided by _StreamCore._after_break.
+_BREAKS = (httpx.TransportError, _ShortStream, SDKError)
+
+_ALIASES: dict[tuple[type, str], str] = {}  # (model class, wire name) -> attribute name
+
+
+def _field(item: Any, name: str) -> Any:
+    """The value of wire field ``name`` of a parsed event (a model, an UnknownEvent or JSON)."""
+    cls = type(item)
+    attr = _ALIASES.get((cls, name))
+    if attr is not None:  # a model class seen before: the fast path
+        return getattr(item, attr, None)
+    if cls is dict:
+        return item.get(name)
+    if cls is UnknownEvent:
+        data = item.data
+        return data.get(name) if isinstance(data, dict) else None
+    attr = name
+    fields = getattr(cls, "model_fields", None)
+    if isinstance(fields, dict):  # a field whose Python name differs from its wire name
+        for key, info in fields.items():
+            if getattr(info, "alias", None) == name:
+                attr = str(key)
+                break
+    _ALIASES[(cls, name)] = attr
+    return getattr(item, attr, None)
+
+
+def _event_type(item: Any, event: str) -> str:
+    value = item.get("type") if isinstance(item, dict) else getattr(item, "type", None)
+    value = getattr(value, "value", value)  # an enum member
+    return value if isinstance(value, str) else event
+
+
+def _not_after(cursor: Any, last: Any) -> bool:
+    """True when ``cursor`` is not past ``last``: the event was already delivered."""
+    if isinstance(cursor, (int, float)) and isinstance(last, (int, float)):
+        return cursor <= last
+    return cursor == last  # cursors without an order: only an exact repeat is known
+
+
+def _retryable(exc: BaseException) -> bool:
+    """Whether a failed attempt to reopen a stream is worth another attempt."""
+    if isinstance(exc, (httpx.TransportError, _ShortStream, APIConnectionError)):
+        return True
+    status = getattr(exc, "status_code", None)
+    return isinstance(status, int) and (status == 429 or status >= 500)
+
+
+_NO_SPEC = StreamSpec()
+
+
 class _StreamCore(Generic[T]):
-    """What the sync and async streams share: turning decoded events into items."""
+    """What the sync and async streams share: turning bytes into items, and deciding, without
+    I/O, whether and when a broken stream is reopened."""
 
     def __init__(
         self,
         response: httpx.Response,
         parse: Callable[[str, str | None], T],
         *,
-        sentinel: str | None = None,
+        spec: StreamSpec | None = None,
         where: str = "event stream",
-        cursor_field: str | None = None,
+        resumable: bool = False,
+        restartable: bool = False,
     ) -> None:
         self.response = response
         self._parse = parse
-        self._sentinel = sentinel
+        spec = spec or _NO_SPEC
+        self._spec = spec
+        self._sentinel = spec.sentinel
+        self._cursor = spec.cursor
+        self._terminal = spec.terminal
+        self._id_path = tuple(spec.id_field.split(".")) if spec.id_field else None
         self._where = where
-        self._cursor_field = cursor_field
+        self._resumable = resumable
+        self._restartable = restartable
         self._decoder = SSEDecoder()
         self._closed = False
+        self._done = False
+        self._attempts = 0  # reconnection attempts since the last new event
+        self._break: StreamInterruptedError | None = None  # set while a reconnection is due
         self.events_received = 0
+        self.reconnects = 0
         self.last_cursor: Any = None
+        self.resource_id: str | None = None
 
     @property
     def last_event_id(self) -> str | None:
         return self._decoder.last_event_id
 
-    def _items(self, chunk: bytes) -> tuple[list[T], bool]:
-        """Items completed by ``chunk``, and whether the sentinel ended the stream."""
+    def _items(self, chunk: bytes) -> list[T]:
+        """Items completed by ``chunk``; sets ``_done`` at the sentinel or a terminal event."""
         items: list[T] = []
-        done = False
+        # This runs once per event: locals, and plain attribute reads on the hot path.
+        parse, sentinel, cursor_name, terminal = (
+            self._parse,
+            self._sentinel,
+            self._cursor,
+            self._terminal,
+        )
         for sse in self._decoder.feed(chunk):
-            if self._sentinel is not None and sse.data == self._sentinel:
-                done = True
+            data = sse.data
+            if data == sentinel:
+                self._done = True
                 break
-            item = self._parse(sse.data, sse.event)
-            if self._cursor_field is not None:
-                self.last_cursor = getattr(item, self._cursor_field, self.last_cursor)
+            item = parse(data, sse.event)
+            if cursor_name is not None:
+                cursor = _field(item, cursor_name)
+                if cursor is not None:
+                    last = self.last_cursor
+                    if last is not None and (
+                        cursor <= last
+                        if type(cursor) is int and type(last) is int
+                        else _not_after(cursor, last)
+                    ):
+                        continue  # sent again after a reconnection: already delivered
+                    self.last_cursor = cursor
+            if self._id_path is not None and self.resource_id is None:
+                value: Any = item
+                for part in self._id_path:
+                    value = _field(value, part)
+                if isinstance(value, (str, int)) and not isinstance(value, bool):
+                    self.resource_id = str(value)
             items.append(item)
-        self.events_received += len(items)
-        return items, done
+            if terminal:
+                kind = getattr(item, "type", None)
+                if kind.__class__ is not str:
+                    kind = _event_type(item, sse.event)
+                if kind in terminal:
+                    self._done = True
+                    break
+        if items:
+            self.events_received += len(items)
+            self._attempts = 0
+        return items
 
-    def _interrupted(self, exc: Exception) -> StreamInterruptedError:
+    def _check_end(self) -> None:
+        """At the end of the body: a stream that declares terminal events must have sent one."""
+        if not self._done and self._terminal:
+            raise _ShortStream("the server ended the stream before a terminal event")
+
+    def _interrupted(self, exc: BaseException, reason: str = "") -> StreamInterruptedError:
+        detail = str(exc) if isinstance(exc, _ShortStream) else f"{type(exc).__name__}: {exc}"
         return StreamInterruptedError(
             f"{self._where}: event stream interrupted after {self.events_received} events: "
-            f"{type(exc).__name__}: {exc}",
+            + detail
+            + (f"; {reason}" if reason else ""),
             self.response,
             last_event_id=self._decoder.last_event_id,
             last_cursor=self.last_cursor,
+            resource_id=self.resource_id,
         )
+
+    def _after_break(self, exc: BaseException) -> StreamInterruptedError | None:
+        """The error to raise, or None when a reconnection is due (``_break`` holds where
+        to resume and ``_delay()`` how long to wait first)."""
+        reason = self._cannot_resume(exc) if self._resumable else ""
+        if reason is None:
+            self._attempts += 1
+            self._break = self._interrupted(exc)
+            return None
+        self._break = None
+        return self._interrupted(exc, reason)
+
+    def _cannot_resume(self, exc: BaseException) -> str | None:
+        """Why the stream cannot go on after ``exc``, or None when it can."""
+        spec = self._spec
+        if not _retryable(exc):
+            return "resuming failed"
+        if self._attempts >= spec.max_attempts:
+            return f"gave up after {self._attempts} attempts to resume"
+        if self._id_path is not None and self.resource_id is None and spec.resume is not None:
+            return f"cannot resume: no {spec.id_field} received yet"
+        if self.last_cursor is None:
+            if self.events_received:
+                return "cannot resume: no cursor received yet"
+            if not self._restartable:
+                return "cannot resume: nothing received and the request cannot be safely re-sent"
+        return None
+
+    def _delay(self) -> float:
+        """Seconds to wait before reconnection attempt ``_attempts`` (1-based)."""
+        n = self._attempts
+        server_ms = self._decoder.retry
+        if n <= 1:
+            return (server_ms or 0) / 1000
+        spec = self._spec
+        base = server_ms if server_ms is not None else spec.initial_interval_ms
+        ms = min(base * 2 ** (n - 2), max(spec.max_interval_ms, base))
+        return ms * (0.75 + random.random() / 4) / 1000
 
     def _restart(self, response: httpx.Response) -> None:
         self.response = response
+        retry = self._decoder.retry
         self._decoder = SSEDecoder(self._decoder.last_event_id)
+        self._decoder.retry = retry
+        self._break = None
+        self.reconnects += 1
+
+    def _detach(self) -> httpx.Response:
+        """Hand the response over to another stream (used when reopening one)."""
+        self._closed = True
+        return self.response
 
 
 class EventStream(_StreamCore[T]):
@@ -216,9 +386,11 @@ class EventStream(_StreamCore[T]):
     The HTTP connection is released when the stream is exhausted, on ``close()``, on leaving
     ``with``, on an error, and at the latest when the object is garbage collected.
 
-    ``reconnect`` is the resume hook: given the interruption error (with ``last_event_id``
-    and ``last_cursor``), it returns a new streaming response to continue from, or raises.
-    Without it an interruption raises ``StreamInterruptedError``.
+    ``reconnect`` is the resume hook: given the interruption (with ``last_event_id``,
+    ``last_cursor`` and ``resource_id``), it returns a new streaming response to continue
+    from, or raises. ``restartable``: the request may be re-sent from the start when the
+    stream broke before any event. Without a hook an interruption raises
+    ``StreamInterruptedError``.
     """
 
     def __init__(
@@ -226,12 +398,19 @@ class EventStream(_StreamCore[T]):
         response: httpx.Response,
         parse: Callable[[str, str | None], T],
         *,
-        sentinel: str | None = None,
+        spec: StreamSpec | None = None,
         where: str = "event stream",
-        cursor_field: str | None = None,
         reconnect: Callable[[StreamInterruptedError], httpx.Response] | None = None,
+        restartable: bool = False,
     ) -> None:
-        super().__init__(response, parse, sentinel=sentinel, where=where, cursor_field=cursor_field)
+        super().__init__(
+            response,
+            parse,
+            spec=spec,
+            where=where,
+            resumable=reconnect is not None,
+            restartable=restartable,
+        )
         self._reconnect = reconnect
         self._iterator = self._run()
 
@@ -239,18 +418,24 @@ class EventStream(_StreamCore[T]):
         try:
             while True:
                 try:
+                    if self._break is not None and self._reconnect is not None:
+                        self._restart(self._reconnect(self._break))
                     for chunk in self.response.iter_bytes():
-                        items, done = self._items(chunk)
-                        yield from items
-                        if done:
+                        items = self._items(chunk)
+                        if items:
+                            yield from items
+                        if self._done:
                             return
+                    self._check_end()
                     return
-                except httpx.TransportError as exc:
-                    error = self._interrupted(exc)
-                    if self._reconnect is None:
-                        raise error from exc
+                except _BREAKS as exc:
                     self.response.close()
-                    self._restart(self._reconnect(error))
+                    error = self._after_break(exc)
+                    if error is not None:
+                        raise error from exc
+                    delay = self._delay()
+                    if delay:
+                        time.sleep(delay)
         finally:
             self.response.close()
 
@@ -284,19 +469,27 @@ _background: set[asyncio.Task[None]] = set()  # keeps close tasks alive until th
 
 
 class AsyncEventStream(_StreamCore[T]):
-    """The async twin of ``EventStream``: ``async for``, ``async with``, ``aclose()``."""
+    """The async twin of ``EventStream``: ``async for``, ``async with``, ``aclose()``.
+    Cancelling the task that reads it closes the connection."""
 
     def __init__(
         self,
         response: httpx.Response,
         parse: Callable[[str, str | None], T],
         *,
-        sentinel: str | None = None,
+        spec: StreamSpec | None = None,
         where: str = "event stream",
-        cursor_field: str | None = None,
         reconnect: Callable[[StreamInterruptedError], Awaitable[httpx.Response]] | None = None,
+        restartable: bool = False,
     ) -> None:
-        super().__init__(response, parse, sentinel=sentinel, where=where, cursor_field=cursor_field)
+        super().__init__(
+            response,
+            parse,
+            spec=spec,
+            where=where,
+            resumable=reconnect is not None,
+            restartable=restartable,
+        )
         self._reconnect = reconnect
         self._iterator = self._run()
 
@@ -304,19 +497,23 @@ class AsyncEventStream(_StreamCore[T]):
         try:
             while True:
                 try:
+                    if self._break is not None and self._reconnect is not None:
+                        self._restart(await self._reconnect(self._break))
                     async for chunk in self.response.aiter_bytes():
-                        items, done = self._items(chunk)
-                        for item in items:
+                        for item in self._items(chunk):
                             yield item
-                        if done:
+                        if self._done:
                             return
+                    self._check_end()
                     return
-                except httpx.TransportError as exc:
-                    error = self._interrupted(exc)
-                    if self._reconnect is None:
-                        raise error from exc
+                except _BREAKS as exc:
                     await self.response.aclose()
-                    self._restart(await self._reconnect(error))
+                    error = self._after_break(exc)
+                    if error is not None:
+                        raise error from exc
+                    delay = self._delay()
+                    if delay:
+                        await asyncio.sleep(delay)
         finally:
             await self.response.aclose()
 

@@ -5,14 +5,23 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, overload
+from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, cast, overload
 
 from .._runtime.client import ClientCore
-from .._runtime.operation import Body, ErrorSpec, Operation, Param
+from .._runtime.operation import (
+    Body,
+    ErrorSpec,
+    Operation,
+    Pagination,
+    Param,
+    StreamSpec,
+    lazy_operation,
+)
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
+    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -34,7 +43,10 @@ _LIST = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=Pagination(
+        cursor_param="after", cursor_field="last_id", items_field="data", has_more_field="has_more"
+    ),
 )
 
 _CREATE = Operation(
@@ -58,7 +70,23 @@ _CREATE = Operation(
     security=None,
     timeout_ms=600000,
     retries=None,
-    stream_sentinel=None,
+    stream=StreamSpec(
+        cursor="sequence_number",
+        terminal=frozenset(
+            {
+                "response.completed",
+                "response.failed",
+                "response.incomplete",
+                "response.cancelled",
+                "error",
+            }
+        ),
+        resume_param="starting_after",
+        resume=lambda: _GET,
+        id_field="response.id",
+        id_param="response_id",
+    ),
+    pagination=None,
 )
 
 _COMPACT = Operation(
@@ -73,7 +101,8 @@ _COMPACT = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=None,
 )
 
 _GET = Operation(
@@ -95,7 +124,21 @@ _GET = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=StreamSpec(
+        cursor="sequence_number",
+        terminal=frozenset(
+            {
+                "response.completed",
+                "response.failed",
+                "response.incomplete",
+                "response.cancelled",
+                "error",
+            }
+        ),
+        switch="stream",
+        resume_param="starting_after",
+    ),
+    pagination=None,
 )
 
 _UPDATE = Operation(
@@ -113,7 +156,8 @@ _UPDATE = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=None,
 )
 
 _DELETE = Operation(
@@ -131,7 +175,8 @@ _DELETE = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=None,
 )
 
 _CANCEL = Operation(
@@ -149,7 +194,8 @@ _CANCEL = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=None,
 )
 
 _WAKE = Operation(
@@ -170,7 +216,8 @@ _WAKE = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=None,
 )
 
 _LIST_INPUT_ITEMS = Operation(
@@ -192,7 +239,10 @@ _LIST_INPUT_ITEMS = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=Pagination(
+        cursor_param="after", cursor_field="last_id", items_field="data", has_more_field="has_more"
+    ),
 )
 
 
@@ -201,6 +251,12 @@ class LlmResponses:
 
     def __init__(self, core: ClientCore) -> None:
         self._core = core
+
+    @cached_property
+    def with_raw_response(self) -> LlmResponsesWithRawResponse:
+        """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
+        for the result the plain method returns."""
+        return cast("LlmResponsesWithRawResponse", LlmResponses(self._core.raw_view()))
 
     def list(
         self,
@@ -221,6 +277,9 @@ class LlmResponses:
         Pass the `last_id` of a page as `after` to get the next page, or use `before` to page
         backwards.
 
+        The result is one page: `next_page()` fetches the next one (None after the last) and
+        `auto_paging_iter()` yields the items of this page and all later pages.
+
         Args:
             after: Response ID to start after; returns the responses that follow it.
             before: Response ID to stop before; returns the responses that precede it.
@@ -231,6 +290,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -269,6 +329,9 @@ class LlmResponses:
         Pass the `last_id` of a page as `after` to get the next page, or use `before` to page
         backwards.
 
+        The result is one page: `next_page()` fetches the next one (None after the last) and
+        `auto_paging_iter()` yields the items of this page and all later pages.
+
         Args:
             after: Response ID to start after; returns the responses that follow it.
             before: Response ID to stop before; returns the responses that precede it.
@@ -279,6 +342,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -363,7 +427,7 @@ class LlmResponses:
         service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
         prompt_cache_key: str | None = None,
         safety_identifier: str | None = None,
-        metadata: dict[str, str] | None = None,
+        metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
         modalities: list[Literal["text", "audio"] | str] | None = None,
         audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
         user: str | None = None,
@@ -439,7 +503,7 @@ class LlmResponses:
         service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
         prompt_cache_key: str | None = None,
         safety_identifier: str | None = None,
-        metadata: dict[str, str] | None = None,
+        metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
         modalities: list[Literal["text", "audio"] | str] | None = None,
         audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
         user: str | None = None,
@@ -514,7 +578,7 @@ class LlmResponses:
         service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
         prompt_cache_key: str | None = None,
         safety_identifier: str | None = None,
-        metadata: dict[str, str] | None = None,
+        metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
         modalities: list[Literal["text", "audio"] | str] | None = None,
         audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
         user: str | None = None,
@@ -538,6 +602,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             fallback_models: Models to try, in order, when `model` fails because of a provider error or an
                 unhealthy provider. Each one has to be available to the organisation and must
                 not be `auto`. The list replaces any fallback rules configured on the model; an
@@ -753,7 +818,7 @@ class LlmResponses:
         service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
         prompt_cache_key: str | None = None,
         safety_identifier: str | None = None,
-        metadata: dict[str, str] | None = None,
+        metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
         modalities: list[Literal["text", "audio"] | str] | None = None,
         audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
         user: str | None = None,
@@ -829,7 +894,7 @@ class LlmResponses:
         service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
         prompt_cache_key: str | None = None,
         safety_identifier: str | None = None,
-        metadata: dict[str, str] | None = None,
+        metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
         modalities: list[Literal["text", "audio"] | str] | None = None,
         audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
         user: str | None = None,
@@ -904,7 +969,7 @@ class LlmResponses:
         service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
         prompt_cache_key: str | None = None,
         safety_identifier: str | None = None,
-        metadata: dict[str, str] | None = None,
+        metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
         modalities: list[Literal["text", "audio"] | str] | None = None,
         audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
         user: str | None = None,
@@ -928,6 +993,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             fallback_models: Models to try, in order, when `model` fails because of a provider error or an
                 unhealthy provider. Each one has to be available to the organisation and must
                 not be `auto`. The list replaces any fallback rules configured on the model; an
@@ -1100,6 +1166,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             input: Text, image or file input to compact.
             previous_response_id: Response whose conversation history is compacted. When omitted, only `input` is
                 compacted.
@@ -1144,6 +1211,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             input: Text, image or file input to compact.
             previous_response_id: Response whose conversation history is compacted. When omitted, only `input` is
                 compacted.
@@ -1236,6 +1304,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             stream: When true, the response is delivered as server-sent events while the agent works
                 on it.
             server_url: Base URL for this call only.
@@ -1328,6 +1397,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             stream: When true, the response is delivered as server-sent events while the agent works
                 on it.
             server_url: Base URL for this call only.
@@ -1354,7 +1424,7 @@ class LlmResponses:
         self,
         *,
         response_id: str,
-        metadata: dict[str, str],
+        metadata: dict[str, models.UpdateResponseRequestMetadataValue],
         x_on_behalf_of: str | None = None,
         server_url: str | None = None,
         timeout_ms: int | None = None,
@@ -1373,6 +1443,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -1395,7 +1466,7 @@ class LlmResponses:
         self,
         *,
         response_id: str,
-        metadata: dict[str, str],
+        metadata: dict[str, models.UpdateResponseRequestMetadataValue],
         x_on_behalf_of: str | None = None,
         server_url: str | None = None,
         timeout_ms: int | None = None,
@@ -1414,6 +1485,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -1452,6 +1524,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -1488,6 +1561,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -1525,6 +1599,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -1562,6 +1637,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -1603,6 +1679,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -1646,6 +1723,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -1682,6 +1760,9 @@ class LlmResponses:
 
         Lists, page by page, the input items that the response was created with.
 
+        The result is one page: `next_page()` fetches the next one (None after the last) and
+        `auto_paging_iter()` yields the items of this page and all later pages.
+
         Args:
             response_id: ID of the response: `resp_` or `resp-` followed by letters and digits.
                 Pattern: ^resp[-_][a-zA-Z0-9]+$
@@ -1696,6 +1777,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -1734,6 +1816,9 @@ class LlmResponses:
 
         Lists, page by page, the input items that the response was created with.
 
+        The result is one page: `next_page()` fetches the next one (None after the last) and
+        `auto_paging_iter()` yields the items of this page and all later pages.
+
         Args:
             response_id: ID of the response: `resp_` or `resp-` followed by letters and digits.
                 Pattern: ^resp[-_][a-zA-Z0-9]+$
@@ -1748,6 +1833,7 @@ class LlmResponses:
             x_on_behalf_of: Optional ID of the end user the call is made for; the API gateway passes it on.
                 Use a stable ID from your own system (not an email address or display name), and
                 omit the header for calls that are not made for a specific end user.
+                Default: the `x_on_behalf_of` given to the SDK (`SDK(x_on_behalf_of=...)`).
             server_url: Base URL for this call only.
             timeout_ms: Timeout for this call, in milliseconds.
             http_headers: Extra headers for this call.
@@ -1767,3 +1853,761 @@ class LlmResponses:
             stream=None,
             options=CallOptions(server_url, timeout_ms, http_headers, retries),
         )
+
+
+if TYPE_CHECKING:
+
+    class LlmResponsesWithRawResponse:
+        """The methods of `LlmResponses`, returning a `RawResponse` of their result."""
+
+        def list(
+            self,
+            *,
+            after: str | None = None,
+            before: str | None = None,
+            limit: int | None = None,
+            order: Literal["asc", "desc"] | str | None = None,
+            x_on_behalf_of: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ResponseListObject]: ...
+
+        async def list_async(
+            self,
+            *,
+            after: str | None = None,
+            before: str | None = None,
+            limit: int | None = None,
+            order: Literal["asc", "desc"] | str | None = None,
+            x_on_behalf_of: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ResponseListObject]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            model: str,
+            x_on_behalf_of: str | None = None,
+            fallback_models: list[str] | None = None,
+            input: str | list[models.Item | dict[str, Any]] | None = None,
+            instructions: str | None = None,
+            conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
+            previous_response_id: str | None = None,
+            prompt: models.PromptTemplate | dict[str, Any] | None = None,
+            include: list[models.Include] | None = None,
+            text: models.TextConfiguration | dict[str, Any] | None = None,
+            stream_options: (
+                models.ResponsesCreateRequestStreamOptions | dict[str, Any] | None
+            ) = None,
+            stream_events: bool | None = None,
+            store: bool | None = None,
+            background: bool | None = None,
+            webhook_url: str | None = None,
+            webhook_secret: str | None = None,
+            tools: (
+                list[
+                    models.FunctionToolDefinition
+                    | models.FileSearchToolDefinition
+                    | models.WebSearchToolDefinition
+                    | models.WebSearchPreviewToolDefinition
+                    | models.MCPToolDefinition
+                    | models.CodeInterpreterToolRequest
+                    | models.ShellToolRequest
+                    | models.ImageGenerationToolDefinition
+                    | models.CustomToolDefinition
+                    | models.ComputerUseToolDefinition
+                    | models.AgentToolDefinition
+                    | models.LocalShellToolDefinition
+                    | models.HistoryToolDefinition
+                    | models.SleepToolDefinition
+                    | models.HostedToolShorthandDefinition
+                    | dict[str, Any]
+                ]
+                | None
+            ) = None,
+            tool_choice: models.ToolChoice | dict[str, Any] | None = None,
+            parallel_tool_calls: bool | None = None,
+            max_tool_calls: int | None = None,
+            reasoning: models.ReasoningConfiguration | dict[str, Any] | None | NotGiven = NOT_GIVEN,
+            max_output_tokens: int | None = None,
+            temperature: float | None = None,
+            top_p: float | None = None,
+            stop: str | list[str] | None = None,
+            top_k: int | None = None,
+            min_p: float | None = None,
+            repetition_penalty: float | None = None,
+            do_sample: bool | None = None,
+            extra_body: dict[str, Any] | None = None,
+            chat_template_kwargs: dict[str, Any] | None = None,
+            prefill_think: bool | str | None = None,
+            use_cache: bool | None = None,
+            top_logprobs: int | None = None,
+            truncation: Literal["auto", "disabled"] | str | None = None,
+            context_management: (
+                list[models.CompactionContextManagement | dict[str, Any]] | None
+            ) = None,
+            presence_penalty: float | None = None,
+            frequency_penalty: float | None = None,
+            service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
+            prompt_cache_key: str | None = None,
+            safety_identifier: str | None = None,
+            metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
+            modalities: list[Literal["text", "audio"] | str] | None = None,
+            audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
+            user: str | None = None,
+            stream: Literal[True],
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[EventStream[models.ResponseStreamingEvent]]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            model: str,
+            x_on_behalf_of: str | None = None,
+            fallback_models: list[str] | None = None,
+            input: str | list[models.Item | dict[str, Any]] | None = None,
+            instructions: str | None = None,
+            conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
+            previous_response_id: str | None = None,
+            prompt: models.PromptTemplate | dict[str, Any] | None = None,
+            include: list[models.Include] | None = None,
+            text: models.TextConfiguration | dict[str, Any] | None = None,
+            stream_options: (
+                models.ResponsesCreateRequestStreamOptions | dict[str, Any] | None
+            ) = None,
+            stream_events: bool | None = None,
+            store: bool | None = None,
+            background: bool | None = None,
+            webhook_url: str | None = None,
+            webhook_secret: str | None = None,
+            tools: (
+                list[
+                    models.FunctionToolDefinition
+                    | models.FileSearchToolDefinition
+                    | models.WebSearchToolDefinition
+                    | models.WebSearchPreviewToolDefinition
+                    | models.MCPToolDefinition
+                    | models.CodeInterpreterToolRequest
+                    | models.ShellToolRequest
+                    | models.ImageGenerationToolDefinition
+                    | models.CustomToolDefinition
+                    | models.ComputerUseToolDefinition
+                    | models.AgentToolDefinition
+                    | models.LocalShellToolDefinition
+                    | models.HistoryToolDefinition
+                    | models.SleepToolDefinition
+                    | models.HostedToolShorthandDefinition
+                    | dict[str, Any]
+                ]
+                | None
+            ) = None,
+            tool_choice: models.ToolChoice | dict[str, Any] | None = None,
+            parallel_tool_calls: bool | None = None,
+            max_tool_calls: int | None = None,
+            reasoning: models.ReasoningConfiguration | dict[str, Any] | None | NotGiven = NOT_GIVEN,
+            max_output_tokens: int | None = None,
+            temperature: float | None = None,
+            top_p: float | None = None,
+            stop: str | list[str] | None = None,
+            top_k: int | None = None,
+            min_p: float | None = None,
+            repetition_penalty: float | None = None,
+            do_sample: bool | None = None,
+            extra_body: dict[str, Any] | None = None,
+            chat_template_kwargs: dict[str, Any] | None = None,
+            prefill_think: bool | str | None = None,
+            use_cache: bool | None = None,
+            top_logprobs: int | None = None,
+            truncation: Literal["auto", "disabled"] | str | None = None,
+            context_management: (
+                list[models.CompactionContextManagement | dict[str, Any]] | None
+            ) = None,
+            presence_penalty: float | None = None,
+            frequency_penalty: float | None = None,
+            service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
+            prompt_cache_key: str | None = None,
+            safety_identifier: str | None = None,
+            metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
+            modalities: list[Literal["text", "audio"] | str] | None = None,
+            audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
+            user: str | None = None,
+            stream: Literal[False] | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ResponseObject]: ...
+
+        def create(
+            self,
+            *,
+            model: str,
+            x_on_behalf_of: str | None = None,
+            fallback_models: list[str] | None = None,
+            input: str | list[models.Item | dict[str, Any]] | None = None,
+            instructions: str | None = None,
+            conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
+            previous_response_id: str | None = None,
+            prompt: models.PromptTemplate | dict[str, Any] | None = None,
+            include: list[models.Include] | None = None,
+            text: models.TextConfiguration | dict[str, Any] | None = None,
+            stream_options: (
+                models.ResponsesCreateRequestStreamOptions | dict[str, Any] | None
+            ) = None,
+            stream_events: bool | None = None,
+            store: bool | None = None,
+            background: bool | None = None,
+            webhook_url: str | None = None,
+            webhook_secret: str | None = None,
+            tools: (
+                list[
+                    models.FunctionToolDefinition
+                    | models.FileSearchToolDefinition
+                    | models.WebSearchToolDefinition
+                    | models.WebSearchPreviewToolDefinition
+                    | models.MCPToolDefinition
+                    | models.CodeInterpreterToolRequest
+                    | models.ShellToolRequest
+                    | models.ImageGenerationToolDefinition
+                    | models.CustomToolDefinition
+                    | models.ComputerUseToolDefinition
+                    | models.AgentToolDefinition
+                    | models.LocalShellToolDefinition
+                    | models.HistoryToolDefinition
+                    | models.SleepToolDefinition
+                    | models.HostedToolShorthandDefinition
+                    | dict[str, Any]
+                ]
+                | None
+            ) = None,
+            tool_choice: models.ToolChoice | dict[str, Any] | None = None,
+            parallel_tool_calls: bool | None = None,
+            max_tool_calls: int | None = None,
+            reasoning: models.ReasoningConfiguration | dict[str, Any] | None | NotGiven = NOT_GIVEN,
+            max_output_tokens: int | None = None,
+            temperature: float | None = None,
+            top_p: float | None = None,
+            stop: str | list[str] | None = None,
+            top_k: int | None = None,
+            min_p: float | None = None,
+            repetition_penalty: float | None = None,
+            do_sample: bool | None = None,
+            extra_body: dict[str, Any] | None = None,
+            chat_template_kwargs: dict[str, Any] | None = None,
+            prefill_think: bool | str | None = None,
+            use_cache: bool | None = None,
+            top_logprobs: int | None = None,
+            truncation: Literal["auto", "disabled"] | str | None = None,
+            context_management: (
+                list[models.CompactionContextManagement | dict[str, Any]] | None
+            ) = None,
+            presence_penalty: float | None = None,
+            frequency_penalty: float | None = None,
+            service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
+            prompt_cache_key: str | None = None,
+            safety_identifier: str | None = None,
+            metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
+            modalities: list[Literal["text", "audio"] | str] | None = None,
+            audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
+            user: str | None = None,
+            stream: bool | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ResponseObject | EventStream[models.ResponseStreamingEvent]]: ...
+
+        @overload
+        async def create_async(
+            self,
+            *,
+            model: str,
+            x_on_behalf_of: str | None = None,
+            fallback_models: list[str] | None = None,
+            input: str | list[models.Item | dict[str, Any]] | None = None,
+            instructions: str | None = None,
+            conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
+            previous_response_id: str | None = None,
+            prompt: models.PromptTemplate | dict[str, Any] | None = None,
+            include: list[models.Include] | None = None,
+            text: models.TextConfiguration | dict[str, Any] | None = None,
+            stream_options: (
+                models.ResponsesCreateRequestStreamOptions | dict[str, Any] | None
+            ) = None,
+            stream_events: bool | None = None,
+            store: bool | None = None,
+            background: bool | None = None,
+            webhook_url: str | None = None,
+            webhook_secret: str | None = None,
+            tools: (
+                list[
+                    models.FunctionToolDefinition
+                    | models.FileSearchToolDefinition
+                    | models.WebSearchToolDefinition
+                    | models.WebSearchPreviewToolDefinition
+                    | models.MCPToolDefinition
+                    | models.CodeInterpreterToolRequest
+                    | models.ShellToolRequest
+                    | models.ImageGenerationToolDefinition
+                    | models.CustomToolDefinition
+                    | models.ComputerUseToolDefinition
+                    | models.AgentToolDefinition
+                    | models.LocalShellToolDefinition
+                    | models.HistoryToolDefinition
+                    | models.SleepToolDefinition
+                    | models.HostedToolShorthandDefinition
+                    | dict[str, Any]
+                ]
+                | None
+            ) = None,
+            tool_choice: models.ToolChoice | dict[str, Any] | None = None,
+            parallel_tool_calls: bool | None = None,
+            max_tool_calls: int | None = None,
+            reasoning: models.ReasoningConfiguration | dict[str, Any] | None | NotGiven = NOT_GIVEN,
+            max_output_tokens: int | None = None,
+            temperature: float | None = None,
+            top_p: float | None = None,
+            stop: str | list[str] | None = None,
+            top_k: int | None = None,
+            min_p: float | None = None,
+            repetition_penalty: float | None = None,
+            do_sample: bool | None = None,
+            extra_body: dict[str, Any] | None = None,
+            chat_template_kwargs: dict[str, Any] | None = None,
+            prefill_think: bool | str | None = None,
+            use_cache: bool | None = None,
+            top_logprobs: int | None = None,
+            truncation: Literal["auto", "disabled"] | str | None = None,
+            context_management: (
+                list[models.CompactionContextManagement | dict[str, Any]] | None
+            ) = None,
+            presence_penalty: float | None = None,
+            frequency_penalty: float | None = None,
+            service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
+            prompt_cache_key: str | None = None,
+            safety_identifier: str | None = None,
+            metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
+            modalities: list[Literal["text", "audio"] | str] | None = None,
+            audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
+            user: str | None = None,
+            stream: Literal[True],
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[AsyncEventStream[models.ResponseStreamingEvent]]: ...
+
+        @overload
+        async def create_async(
+            self,
+            *,
+            model: str,
+            x_on_behalf_of: str | None = None,
+            fallback_models: list[str] | None = None,
+            input: str | list[models.Item | dict[str, Any]] | None = None,
+            instructions: str | None = None,
+            conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
+            previous_response_id: str | None = None,
+            prompt: models.PromptTemplate | dict[str, Any] | None = None,
+            include: list[models.Include] | None = None,
+            text: models.TextConfiguration | dict[str, Any] | None = None,
+            stream_options: (
+                models.ResponsesCreateRequestStreamOptions | dict[str, Any] | None
+            ) = None,
+            stream_events: bool | None = None,
+            store: bool | None = None,
+            background: bool | None = None,
+            webhook_url: str | None = None,
+            webhook_secret: str | None = None,
+            tools: (
+                list[
+                    models.FunctionToolDefinition
+                    | models.FileSearchToolDefinition
+                    | models.WebSearchToolDefinition
+                    | models.WebSearchPreviewToolDefinition
+                    | models.MCPToolDefinition
+                    | models.CodeInterpreterToolRequest
+                    | models.ShellToolRequest
+                    | models.ImageGenerationToolDefinition
+                    | models.CustomToolDefinition
+                    | models.ComputerUseToolDefinition
+                    | models.AgentToolDefinition
+                    | models.LocalShellToolDefinition
+                    | models.HistoryToolDefinition
+                    | models.SleepToolDefinition
+                    | models.HostedToolShorthandDefinition
+                    | dict[str, Any]
+                ]
+                | None
+            ) = None,
+            tool_choice: models.ToolChoice | dict[str, Any] | None = None,
+            parallel_tool_calls: bool | None = None,
+            max_tool_calls: int | None = None,
+            reasoning: models.ReasoningConfiguration | dict[str, Any] | None | NotGiven = NOT_GIVEN,
+            max_output_tokens: int | None = None,
+            temperature: float | None = None,
+            top_p: float | None = None,
+            stop: str | list[str] | None = None,
+            top_k: int | None = None,
+            min_p: float | None = None,
+            repetition_penalty: float | None = None,
+            do_sample: bool | None = None,
+            extra_body: dict[str, Any] | None = None,
+            chat_template_kwargs: dict[str, Any] | None = None,
+            prefill_think: bool | str | None = None,
+            use_cache: bool | None = None,
+            top_logprobs: int | None = None,
+            truncation: Literal["auto", "disabled"] | str | None = None,
+            context_management: (
+                list[models.CompactionContextManagement | dict[str, Any]] | None
+            ) = None,
+            presence_penalty: float | None = None,
+            frequency_penalty: float | None = None,
+            service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
+            prompt_cache_key: str | None = None,
+            safety_identifier: str | None = None,
+            metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
+            modalities: list[Literal["text", "audio"] | str] | None = None,
+            audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
+            user: str | None = None,
+            stream: Literal[False] | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ResponseObject]: ...
+
+        async def create_async(
+            self,
+            *,
+            model: str,
+            x_on_behalf_of: str | None = None,
+            fallback_models: list[str] | None = None,
+            input: str | list[models.Item | dict[str, Any]] | None = None,
+            instructions: str | None = None,
+            conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
+            previous_response_id: str | None = None,
+            prompt: models.PromptTemplate | dict[str, Any] | None = None,
+            include: list[models.Include] | None = None,
+            text: models.TextConfiguration | dict[str, Any] | None = None,
+            stream_options: (
+                models.ResponsesCreateRequestStreamOptions | dict[str, Any] | None
+            ) = None,
+            stream_events: bool | None = None,
+            store: bool | None = None,
+            background: bool | None = None,
+            webhook_url: str | None = None,
+            webhook_secret: str | None = None,
+            tools: (
+                list[
+                    models.FunctionToolDefinition
+                    | models.FileSearchToolDefinition
+                    | models.WebSearchToolDefinition
+                    | models.WebSearchPreviewToolDefinition
+                    | models.MCPToolDefinition
+                    | models.CodeInterpreterToolRequest
+                    | models.ShellToolRequest
+                    | models.ImageGenerationToolDefinition
+                    | models.CustomToolDefinition
+                    | models.ComputerUseToolDefinition
+                    | models.AgentToolDefinition
+                    | models.LocalShellToolDefinition
+                    | models.HistoryToolDefinition
+                    | models.SleepToolDefinition
+                    | models.HostedToolShorthandDefinition
+                    | dict[str, Any]
+                ]
+                | None
+            ) = None,
+            tool_choice: models.ToolChoice | dict[str, Any] | None = None,
+            parallel_tool_calls: bool | None = None,
+            max_tool_calls: int | None = None,
+            reasoning: models.ReasoningConfiguration | dict[str, Any] | None | NotGiven = NOT_GIVEN,
+            max_output_tokens: int | None = None,
+            temperature: float | None = None,
+            top_p: float | None = None,
+            stop: str | list[str] | None = None,
+            top_k: int | None = None,
+            min_p: float | None = None,
+            repetition_penalty: float | None = None,
+            do_sample: bool | None = None,
+            extra_body: dict[str, Any] | None = None,
+            chat_template_kwargs: dict[str, Any] | None = None,
+            prefill_think: bool | str | None = None,
+            use_cache: bool | None = None,
+            top_logprobs: int | None = None,
+            truncation: Literal["auto", "disabled"] | str | None = None,
+            context_management: (
+                list[models.CompactionContextManagement | dict[str, Any]] | None
+            ) = None,
+            presence_penalty: float | None = None,
+            frequency_penalty: float | None = None,
+            service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
+            prompt_cache_key: str | None = None,
+            safety_identifier: str | None = None,
+            metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
+            modalities: list[Literal["text", "audio"] | str] | None = None,
+            audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
+            user: str | None = None,
+            stream: bool | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[
+            models.ResponseObject | AsyncEventStream[models.ResponseStreamingEvent]
+        ]: ...
+
+        def compact(
+            self,
+            *,
+            model: str,
+            x_on_behalf_of: str | None = None,
+            input: str | list[models.Item | dict[str, Any]] | None = None,
+            previous_response_id: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.CompactedResponse]: ...
+
+        async def compact_async(
+            self,
+            *,
+            model: str,
+            x_on_behalf_of: str | None = None,
+            input: str | list[models.Item | dict[str, Any]] | None = None,
+            previous_response_id: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.CompactedResponse]: ...
+
+        @overload
+        def get(
+            self,
+            *,
+            response_id: str,
+            include: list[models.Include] | None = None,
+            include_obfuscation: bool | None = None,
+            starting_after: int | None = None,
+            x_on_behalf_of: str | None = None,
+            stream: Literal[True],
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[EventStream[models.ResponseStreamingEvent]]: ...
+
+        @overload
+        def get(
+            self,
+            *,
+            response_id: str,
+            include: list[models.Include] | None = None,
+            include_obfuscation: bool | None = None,
+            starting_after: int | None = None,
+            x_on_behalf_of: str | None = None,
+            stream: Literal[False] | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ResponseObject]: ...
+
+        def get(
+            self,
+            *,
+            response_id: str,
+            include: list[models.Include] | None = None,
+            include_obfuscation: bool | None = None,
+            starting_after: int | None = None,
+            x_on_behalf_of: str | None = None,
+            stream: bool | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ResponseObject | EventStream[models.ResponseStreamingEvent]]: ...
+
+        @overload
+        async def get_async(
+            self,
+            *,
+            response_id: str,
+            include: list[models.Include] | None = None,
+            include_obfuscation: bool | None = None,
+            starting_after: int | None = None,
+            x_on_behalf_of: str | None = None,
+            stream: Literal[True],
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[AsyncEventStream[models.ResponseStreamingEvent]]: ...
+
+        @overload
+        async def get_async(
+            self,
+            *,
+            response_id: str,
+            include: list[models.Include] | None = None,
+            include_obfuscation: bool | None = None,
+            starting_after: int | None = None,
+            x_on_behalf_of: str | None = None,
+            stream: Literal[False] | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ResponseObject]: ...
+
+        async def get_async(
+            self,
+            *,
+            response_id: str,
+            include: list[models.Include] | None = None,
+            include_obfuscation: bool | None = None,
+            starting_after: int | None = None,
+            x_on_behalf_of: str | None = None,
+            stream: bool | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[
+            models.ResponseObject | AsyncEventStream[models.ResponseStreamingEvent]
+        ]: ...
+
+        def update(
+            self,
+            *,
+            response_id: str,
+            metadata: dict[str, models.UpdateResponseRequestMetadataValue],
+            x_on_behalf_of: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ResponseObject]: ...
+
+        async def update_async(
+            self,
+            *,
+            response_id: str,
+            metadata: dict[str, models.UpdateResponseRequestMetadataValue],
+            x_on_behalf_of: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ResponseObject]: ...
+
+        def delete(
+            self,
+            *,
+            response_id: str,
+            x_on_behalf_of: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.DeleteResponseObject]: ...
+
+        async def delete_async(
+            self,
+            *,
+            response_id: str,
+            x_on_behalf_of: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.DeleteResponseObject]: ...
+
+        def cancel(
+            self,
+            *,
+            response_id: str,
+            x_on_behalf_of: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ResponseObject]: ...
+
+        async def cancel_async(
+            self,
+            *,
+            response_id: str,
+            x_on_behalf_of: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ResponseObject]: ...
+
+        def wake(
+            self,
+            *,
+            response_id: str,
+            input: str,
+            x_on_behalf_of: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.WakeResponseResponse]: ...
+
+        async def wake_async(
+            self,
+            *,
+            response_id: str,
+            input: str,
+            x_on_behalf_of: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.WakeResponseResponse]: ...
+
+        def list_input_items(
+            self,
+            *,
+            response_id: str,
+            after: str | None = None,
+            include: list[models.Include] | None = None,
+            limit: int | None = None,
+            order: Literal["asc", "desc"] | str | None = None,
+            x_on_behalf_of: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.InputItemListObject]: ...
+
+        async def list_input_items_async(
+            self,
+            *,
+            response_id: str,
+            after: str | None = None,
+            include: list[models.Include] | None = None,
+            limit: int | None = None,
+            order: Literal["asc", "desc"] | str | None = None,
+            x_on_behalf_of: str | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.InputItemListObject]: ...

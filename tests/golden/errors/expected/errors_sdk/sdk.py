@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 import httpx
 
 from ._runtime.client import BaseSDK
+from ._runtime.hooks import Hooks
 from ._runtime.operation import Security
-from ._runtime.types import BackoffStrategy, RetryConfig
+from ._runtime.types import NOT_GIVEN, BackoffStrategy, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .resources.things import Things
@@ -23,7 +24,7 @@ _SECURITY = ()
 
 
 class SDK(BaseSDK):
-    """Client for 'Errors golden'.
+    """Client for Errors golden.
 
     Use it as a context manager (`with SDK(...) as sdk` or `async with SDK(...) as sdk`) so the
     connection pool is closed when you are done.
@@ -31,10 +32,13 @@ class SDK(BaseSDK):
     Args:
         server_url: Base URL overriding the spec's servers.
         server_idx: Index into `SERVERS` (default 0).
-        timeout_ms: Default timeout for every call, in milliseconds.
-        retry_config: Default retry policy for every call.
+        timeout_ms: Default timeout for every call, in milliseconds (beats the defaults of
+            single operations from the spec; a call's own `timeout_ms` beats it).
+        retry_config: Default retry policy for every call (beats the spec's policies).
         client: Your own `httpx.Client` (you keep ownership; it is not closed by the SDK).
         async_client: Your own `httpx.AsyncClient` (likewise).
+        http_headers: Headers added to every request.
+        hooks: Functions called before each request, after each response and on errors.
     """
 
     def __init__(
@@ -46,6 +50,8 @@ class SDK(BaseSDK):
         retry_config: RetryConfig | None = None,
         client: httpx.Client | None = None,
         async_client: httpx.AsyncClient | None = None,
+        http_headers: Mapping[str, str] | None = None,
+        hooks: Hooks | None = None,
     ) -> None:
         super().__init__(
             servers=SERVERS,
@@ -62,6 +68,33 @@ class SDK(BaseSDK):
             errors_module="errors_sdk.errors",
             user_agent="errors_sdk/1.0.0 sdkgen/0.1.0 python",
             logger_name="errors_sdk",
+            param_defaults={},
+            http_headers=http_headers,
+            hooks=hooks,
+        )
+
+    def with_options(
+        self,
+        *,
+        server_url: str | NotGiven = NOT_GIVEN,
+        timeout_ms: int | None | NotGiven = NOT_GIVEN,
+        retry_config: RetryConfig | None | NotGiven = NOT_GIVEN,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SDK:
+        """A client with some settings changed that shares this one's connection pool.
+
+        Cheap enough to make one per request (for example one per end user of your server).
+        Arguments left out keep this client's value, `None` removes it; `http_headers` are
+        added to this client's. The new client starts with a copy of this client's hooks.
+        Closing it leaves the shared pool open: close the client it came from.
+        """
+        return self._with_options(
+            security_values={},
+            param_defaults={},
+            server_url=server_url,
+            timeout_ms=timeout_ms,
+            retry_config=retry_config,
+            http_headers=http_headers,
         )
 
     @cached_property

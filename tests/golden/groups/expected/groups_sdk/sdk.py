@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 import httpx
 
 from ._runtime.client import BaseSDK
+from ._runtime.hooks import Hooks
 from ._runtime.operation import Security
-from ._runtime.types import BackoffStrategy, RetryConfig
+from ._runtime.types import NOT_GIVEN, BackoffStrategy, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .resources.admin import Admin
@@ -28,20 +29,23 @@ _SECURITY = (
 
 
 class SDK(BaseSDK):
-    """Client for 'Groups golden'.
+    """Client for Groups golden.
 
     Use it as a context manager (`with SDK(...) as sdk` or `async with SDK(...) as sdk`) so the
     connection pool is closed when you are done.
 
     Args:
-        api_key: Credentials for the 'apiKey' security scheme.
-        basic: Credentials for the 'basic' security scheme.
+        api_key: Credentials for this security scheme.
+        basic: Credentials for this security scheme.
         server_url: Base URL overriding the spec's servers.
         server_idx: Index into `SERVERS` (default 0).
-        timeout_ms: Default timeout for every call, in milliseconds.
-        retry_config: Default retry policy for every call.
+        timeout_ms: Default timeout for every call, in milliseconds (beats the defaults of
+            single operations from the spec; a call's own `timeout_ms` beats it).
+        retry_config: Default retry policy for every call (beats the spec's policies).
         client: Your own `httpx.Client` (you keep ownership; it is not closed by the SDK).
         async_client: Your own `httpx.AsyncClient` (likewise).
+        http_headers: Headers added to every request.
+        hooks: Functions called before each request, after each response and on errors.
     """
 
     def __init__(
@@ -55,6 +59,8 @@ class SDK(BaseSDK):
         retry_config: RetryConfig | None = None,
         client: httpx.Client | None = None,
         async_client: httpx.AsyncClient | None = None,
+        http_headers: Mapping[str, str] | None = None,
+        hooks: Hooks | None = None,
     ) -> None:
         super().__init__(
             servers=SERVERS,
@@ -74,6 +80,38 @@ class SDK(BaseSDK):
             errors_module="groups_sdk.errors",
             user_agent="groups_sdk/1.0.0 sdkgen/0.1.0 python",
             logger_name="groups_sdk",
+            param_defaults={},
+            http_headers=http_headers,
+            hooks=hooks,
+        )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None | NotGiven = NOT_GIVEN,
+        basic: tuple[str, str] | None | NotGiven = NOT_GIVEN,
+        server_url: str | NotGiven = NOT_GIVEN,
+        timeout_ms: int | None | NotGiven = NOT_GIVEN,
+        retry_config: RetryConfig | None | NotGiven = NOT_GIVEN,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> SDK:
+        """A client with some settings changed that shares this one's connection pool.
+
+        Cheap enough to make one per request (for example one per end user of your server).
+        Arguments left out keep this client's value, `None` removes it; `http_headers` are
+        added to this client's. The new client starts with a copy of this client's hooks.
+        Closing it leaves the shared pool open: close the client it came from.
+        """
+        return self._with_options(
+            security_values={
+                "apiKey": api_key,
+                "basic": basic,
+            },
+            param_defaults={},
+            server_url=server_url,
+            timeout_ms=timeout_ms,
+            retry_config=retry_config,
+            http_headers=http_headers,
         )
 
     @cached_property

@@ -5,14 +5,23 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, overload
+from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, cast, overload
 
 from .._runtime.client import ClientCore
-from .._runtime.operation import Body, ErrorSpec, Operation, Param
+from .._runtime.operation import (
+    Body,
+    ErrorSpec,
+    Operation,
+    Pagination,
+    Param,
+    StreamSpec,
+    lazy_operation,
+)
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
+    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -36,7 +45,8 @@ _CREATE_NOTE = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=None,
 )
 
 _CREATE_NOTES = Operation(
@@ -51,7 +61,8 @@ _CREATE_NOTES = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=None,
 )
 
 
@@ -60,6 +71,12 @@ class Notes:
 
     def __init__(self, core: ClientCore) -> None:
         self._core = core
+
+    @cached_property
+    def with_raw_response(self) -> NotesWithRawResponse:
+        """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
+        for the result the plain method returns."""
+        return cast("NotesWithRawResponse", Notes(self._core.raw_view()))
 
     def create_note(
         self,
@@ -192,3 +209,57 @@ class Notes:
             stream=None,
             options=CallOptions(server_url, timeout_ms, http_headers, retries),
         )
+
+
+if TYPE_CHECKING:
+
+    class NotesWithRawResponse:
+        """The methods of `Notes`, returning a `RawResponse` of their result."""
+
+        def create_note(
+            self,
+            *,
+            text: str,
+            color: Literal["red", "green"] | str | None | NotGiven = NOT_GIVEN,
+            tags: list[str] | None = None,
+            meta: dict[str, str] | None = None,
+            author: models.NoteCreateAuthor | dict[str, Any] | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.Note]: ...
+
+        async def create_note_async(
+            self,
+            *,
+            text: str,
+            color: Literal["red", "green"] | str | None | NotGiven = NOT_GIVEN,
+            tags: list[str] | None = None,
+            meta: dict[str, str] | None = None,
+            author: models.NoteCreateAuthor | dict[str, Any] | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.Note]: ...
+
+        def create_notes(
+            self,
+            *,
+            body: list[models.NoteCreate | dict[str, Any]],
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[None]: ...
+
+        async def create_notes_async(
+            self,
+            *,
+            body: list[models.NoteCreate | dict[str, Any]],
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[None]: ...

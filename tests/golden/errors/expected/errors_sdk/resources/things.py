@@ -5,14 +5,23 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, overload
+from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, cast, overload
 
 from .._runtime.client import ClientCore
-from .._runtime.operation import Body, ErrorSpec, Operation, Param
+from .._runtime.operation import (
+    Body,
+    ErrorSpec,
+    Operation,
+    Pagination,
+    Param,
+    StreamSpec,
+    lazy_operation,
+)
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
+    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -32,7 +41,8 @@ _DELETE_THING = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=None,
 )
 
 
@@ -41,6 +51,12 @@ class Things:
 
     def __init__(self, core: ClientCore) -> None:
         self._core = core
+
+    @cached_property
+    def with_raw_response(self) -> ThingsWithRawResponse:
+        """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
+        for the result the plain method returns."""
+        return cast("ThingsWithRawResponse", Things(self._core.raw_view()))
 
     def delete_thing(
         self,
@@ -97,3 +113,29 @@ class Things:
             stream=None,
             options=CallOptions(server_url, timeout_ms, http_headers, retries),
         )
+
+
+if TYPE_CHECKING:
+
+    class ThingsWithRawResponse:
+        """The methods of `Things`, returning a `RawResponse` of their result."""
+
+        def delete_thing(
+            self,
+            *,
+            id: str,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[None]: ...
+
+        async def delete_thing_async(
+            self,
+            *,
+            id: str,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[None]: ...

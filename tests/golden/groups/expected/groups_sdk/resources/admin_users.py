@@ -5,14 +5,23 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, overload
+from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, cast, overload
 
 from .._runtime.client import ClientCore
-from .._runtime.operation import Body, ErrorSpec, Operation, Param
+from .._runtime.operation import (
+    Body,
+    ErrorSpec,
+    Operation,
+    Pagination,
+    Param,
+    StreamSpec,
+    lazy_operation,
+)
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
+    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -28,7 +37,8 @@ _LIST = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=None,
 )
 
 _LIST_2 = Operation(
@@ -43,7 +53,8 @@ _LIST_2 = Operation(
     security=("basic",),
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=None,
 )
 
 
@@ -52,6 +63,12 @@ class AdminUsers:
 
     def __init__(self, core: ClientCore) -> None:
         self._core = core
+
+    @cached_property
+    def with_raw_response(self) -> AdminUsersWithRawResponse:
+        """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
+        for the result the plain method returns."""
+        return cast("AdminUsersWithRawResponse", AdminUsers(self._core.raw_view()))
 
     def list(
         self,
@@ -148,3 +165,45 @@ class AdminUsers:
             stream=None,
             options=CallOptions(server_url, timeout_ms, http_headers, retries),
         )
+
+
+if TYPE_CHECKING:
+
+    class AdminUsersWithRawResponse:
+        """The methods of `AdminUsers`, returning a `RawResponse` of their result."""
+
+        def list(
+            self,
+            *,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ListUsersResponse]: ...
+
+        async def list_async(
+            self,
+            *,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.ListUsersResponse]: ...
+
+        def list_2(
+            self,
+            *,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[None]: ...
+
+        async def list_2_async(
+            self,
+            *,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[None]: ...

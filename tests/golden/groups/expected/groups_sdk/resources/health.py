@@ -5,14 +5,23 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, overload
+from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, cast, overload
 
 from .._runtime.client import ClientCore
-from .._runtime.operation import Body, ErrorSpec, Operation, Param
+from .._runtime.operation import (
+    Body,
+    ErrorSpec,
+    Operation,
+    Pagination,
+    Param,
+    StreamSpec,
+    lazy_operation,
+)
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
+    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -28,7 +37,8 @@ _HEALTH = Operation(
     security=(),
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=None,
 )
 
 
@@ -37,6 +47,12 @@ class Health:
 
     def __init__(self, core: ClientCore) -> None:
         self._core = core
+
+    @cached_property
+    def with_raw_response(self) -> HealthWithRawResponse:
+        """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
+        for the result the plain method returns."""
+        return cast("HealthWithRawResponse", Health(self._core.raw_view()))
 
     def health(
         self,
@@ -85,3 +101,27 @@ class Health:
             stream=None,
             options=CallOptions(server_url, timeout_ms, http_headers, retries),
         )
+
+
+if TYPE_CHECKING:
+
+    class HealthWithRawResponse:
+        """The methods of `Health`, returning a `RawResponse` of their result."""
+
+        def health(
+            self,
+            *,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.HealthResponse]: ...
+
+        async def health_async(
+            self,
+            *,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.HealthResponse]: ...

@@ -5,14 +5,23 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, overload
+from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, cast, overload
 
 from .._runtime.client import ClientCore
-from .._runtime.operation import Body, ErrorSpec, Operation, Param
+from .._runtime.operation import (
+    Body,
+    ErrorSpec,
+    Operation,
+    Pagination,
+    Param,
+    StreamSpec,
+    lazy_operation,
+)
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
+    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -39,7 +48,8 @@ _GET_ITEM_PART = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=None,
+    pagination=None,
 )
 
 
@@ -48,6 +58,12 @@ class Items:
 
     def __init__(self, core: ClientCore) -> None:
         self._core = core
+
+    @cached_property
+    def with_raw_response(self) -> ItemsWithRawResponse:
+        """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
+        for the result the plain method returns."""
+        return cast("ItemsWithRawResponse", Items(self._core.raw_view()))
 
     def get_item_part(
         self,
@@ -158,3 +174,47 @@ class Items:
             stream=None,
             options=CallOptions(server_url, timeout_ms, http_headers, retries),
         )
+
+
+if TYPE_CHECKING:
+
+    class ItemsWithRawResponse:
+        """The methods of `Items`, returning a `RawResponse` of their result."""
+
+        def get_item_part(
+            self,
+            *,
+            item_id: str,
+            part_no: int,
+            include: list[Literal["a.b", "c.d"] | str] | None = None,
+            fields: list[str] | None = None,
+            from_: str | None = None,
+            class_: bool | None = None,
+            order: Literal["asc", "desc"] | str | None = None,
+            x_trace_id: str | None = None,
+            session: str | None = None,
+            retries_: int | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.GetItemPartResponse]: ...
+
+        async def get_item_part_async(
+            self,
+            *,
+            item_id: str,
+            part_no: int,
+            include: list[Literal["a.b", "c.d"] | str] | None = None,
+            fields: list[str] | None = None,
+            from_: str | None = None,
+            class_: bool | None = None,
+            order: Literal["asc", "desc"] | str | None = None,
+            x_trace_id: str | None = None,
+            session: str | None = None,
+            retries_: int | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.GetItemPartResponse]: ...

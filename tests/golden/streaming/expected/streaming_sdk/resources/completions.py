@@ -5,14 +5,23 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, overload
+from typing import IO, TYPE_CHECKING, Any, Iterator, Literal, Mapping, cast, overload
 
 from .._runtime.client import ClientCore
-from .._runtime.operation import Body, ErrorSpec, Operation, Param
+from .._runtime.operation import (
+    Body,
+    ErrorSpec,
+    Operation,
+    Pagination,
+    Param,
+    StreamSpec,
+    lazy_operation,
+)
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
+    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -28,7 +37,8 @@ _CREATE = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel=None,
+    stream=StreamSpec(cursor="seq", terminal=frozenset({"done"})),
+    pagination=None,
 )
 
 _TICKS = Operation(
@@ -43,7 +53,8 @@ _TICKS = Operation(
     security=None,
     timeout_ms=None,
     retries=None,
-    stream_sentinel="[DONE]",
+    stream=StreamSpec(sentinel="[DONE]"),
+    pagination=None,
 )
 
 
@@ -52,6 +63,12 @@ class Completions:
 
     def __init__(self, core: ClientCore) -> None:
         self._core = core
+
+    @cached_property
+    def with_raw_response(self) -> CompletionsWithRawResponse:
+        """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
+        for the result the plain method returns."""
+        return cast("CompletionsWithRawResponse", Completions(self._core.raw_view()))
 
     @overload
     def create(
@@ -210,3 +227,97 @@ class Completions:
             stream=True,
             options=CallOptions(server_url, timeout_ms, http_headers, retries),
         )
+
+
+if TYPE_CHECKING:
+
+    class CompletionsWithRawResponse:
+        """The methods of `Completions`, returning a `RawResponse` of their result."""
+
+        @overload
+        def create(
+            self,
+            *,
+            prompt: str,
+            stream: Literal[True],
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[EventStream[models.CompletionEvent]]: ...
+
+        @overload
+        def create(
+            self,
+            *,
+            prompt: str,
+            stream: Literal[False] | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.Completion]: ...
+
+        def create(
+            self,
+            *,
+            prompt: str,
+            stream: bool | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.Completion | EventStream[models.CompletionEvent]]: ...
+
+        @overload
+        async def create_async(
+            self,
+            *,
+            prompt: str,
+            stream: Literal[True],
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[AsyncEventStream[models.CompletionEvent]]: ...
+
+        @overload
+        async def create_async(
+            self,
+            *,
+            prompt: str,
+            stream: Literal[False] | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.Completion]: ...
+
+        async def create_async(
+            self,
+            *,
+            prompt: str,
+            stream: bool | None = None,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[models.Completion | AsyncEventStream[models.CompletionEvent]]: ...
+
+        def ticks(
+            self,
+            *,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[EventStream[models.StreamTicksEvent]]: ...
+
+        async def ticks_async(
+            self,
+            *,
+            server_url: str | None = None,
+            timeout_ms: int | None = None,
+            http_headers: Mapping[str, str] | None = None,
+            retries: RetryConfig | None = None,
+        ) -> RawResponse[AsyncEventStream[models.StreamTicksEvent]]: ...

@@ -1,0 +1,1 @@
+"""Resource groups of the API; each module is imported on first use."""
