@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import defaultdict
 from typing import Any, Callable, Iterable
@@ -342,9 +343,13 @@ def render(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
                 w(f"\nopenapi-python-client printed \"Endpoint will not be generated\" {', '.join(map(str, dropped))} "
                   "time(s): it exits 0 without those operations, so its time is for a smaller SDK.\n")
             fails = [r for r in sub if r.get("rc")]
-            for r in fails[:3]:
-                tail = " ".join((r.get("tail") or "").split())[-240:]
-                w(f"\n- {r['variant']} exited {r['rc']} (round {r['round'] + 1}): `{tail}`")
+            seen: dict[tuple[str, int], list[int]] = {}
+            for r in fails:
+                seen.setdefault((r["variant"], r["rc"]), []).append(r["round"] + 1)
+            for (variant, rc), rounds_failed in seen.items():
+                first = next(r for r in fails if r["variant"] == variant and r["rc"] == rc)
+                tail = re.sub(r"/tmp/\S+", "…", " ".join((first.get("tail") or "").split()))[-240:]
+                w(f"- {variant} exited {rc} in round(s) {', '.join(map(str, rounds_failed))}: `{tail}`")
             w("\n(Wall times of failed runs are still shown: they are how long the tool took to fail.)\n"
               if fails else "")
 

@@ -63,7 +63,7 @@ class _Bundler:
         self.hoisted: dict[tuple[str, str], str] = {}  # (location, fragment) -> schema name
         self.new_schemas: dict[str, Any] = {}
         self.inlining: list[tuple[str, str]] = []
-        self.internal_refs: list[tuple[dict[str, Any], str, str]] = []  # (node, ref, out pointer)
+        self.internal_refs: list[tuple[dict[str, Any], str, str, bool]] = []  # (node, ref, out pointer, is schema)
         existing = _get(root.data, "/" + "/".join(home)) if isinstance(root.data, dict) else None
         self.taken: set[str] = set(existing) if isinstance(existing, dict) else set()
 
@@ -124,7 +124,7 @@ class _Bundler:
             out = {"$ref": ref}
             for key, value in siblings.items():
                 out[key] = self._walk(value, src, pointer_join(fptr, key), pointer_join(optr, key), _child_ctx(ctx, key, optr), depth + 1)
-            self.internal_refs.append((out, ref, optr))
+            self.internal_refs.append((out, ref, optr, ctx == "schema"))
             return out
         target = self._target(ref, src, pointer_join(fptr, "$ref"), schema=ctx == "schema")
         if target is None:
@@ -132,7 +132,7 @@ class _Bundler:
         tsrc, fragment, value = target
         if tsrc is self.root:  # a ref from another file back into the root file
             out = {"$ref": "#" + fragment, **siblings}
-            self.internal_refs.append((out, "#" + fragment, optr))
+            self.internal_refs.append((out, "#" + fragment, optr, ctx == "schema"))
             return out
         if ctx == "schema":
             name = self._hoist(tsrc, fragment, value, depth)
@@ -290,15 +290,16 @@ class _Bundler:
 
     def _check_internal(self, tree: dict[str, Any]) -> None:
         """Internal refs whose target is missing from the bundled tree become warnings."""
-        for node, ref, optr in self.internal_refs:
+        for node, ref, optr, schema in self.internal_refs:
             fragment = urllib.parse.unquote(ref[1:])
             if fragment and not fragment.startswith("/"):
                 continue  # a plain-name anchor; left to the validator
             if _get(tree, fragment) is _MISSING:
                 file, in_file = self.map.resolve(pointer_join(optr, "$ref"))
-                self.problems.append(Problem("warning", in_file, f"$ref {ref!r} points to nothing; typed as Any",
+                outcome, kind = ("typed as Any", "degraded") if schema else ("left out", "")
+                self.problems.append(Problem("warning", in_file, f"$ref {ref!r} points to nothing; {outcome}",
                                              file, self.sources[file].line_of(in_file) if file in self.sources else None,
-                                             kind="degraded"))
+                                             kind=kind))
                 node.clear()
                 node[UNRESOLVED] = ref
 

@@ -111,12 +111,15 @@ def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
     if spec is None or out is None:
         print("sdkgen: give SPEC and -o OUT, or set spec and output in [tool.sdkgen] of pyproject.toml", file=sys.stderr)
         return 2
-    package = args.package_name or config.package_name or "sdk"
+    # The config's names belong to the config's spec, not to a spec given by hand.
+    same_spec = args.spec is None or (config.spec is not None and args.spec.resolve() == config.spec.resolve())
+    own = config if same_spec else Config()
+    package = args.package_name or own.package_name or "sdk"
     started = time.perf_counter()
     # The config's strictness belongs to the config's spec, not to any spec given by hand.
-    strict = args.strict or (config.strict and args.spec is None)
+    strict = args.strict or own.strict
     previous = Previous(read_text(out, SURFACE_FILE), read_text(out, CHANGELOG))
-    result = generate(spec, package=package, dist_name=args.project_name or config.dist_name,
+    result = generate(spec, package=package, dist_name=args.project_name or own.dist_name,
                       strict=strict, allow_partial=args.allow_partial, previous=previous,
                       versioning=config.versioning, allow_remote_refs=args.allow_remote_refs,
                       ref_root=args.ref_root)

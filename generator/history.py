@@ -49,7 +49,8 @@ def apply(ir: SdkIR, previous: Previous | None, *, versioning: str = "semver") -
     changes = compare_surfaces(old, new_surface) if old else []
     version = ir.version
     if old is not None and versioning == "semver":
-        version = bump(old.version, suggested_bump(changes, old.version))
+        step = suggested_bump(changes, old.version)
+        version = old.version if step == "none" else bump(old.version, step)
     ir = dataclasses.replace(ir, version=version,
                              user_agent_lit=text.literal(f"{ir.dist_name}/{version} sdkgen/{ir.generator_version} python"))
     new_surface.version = version

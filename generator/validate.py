@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from openapi_spec_validator import (
@@ -35,7 +36,9 @@ def validate(doc: Document, *, strict: bool) -> list[Problem]:
         cls = OpenAPIV2SpecValidator
     else:
         return [*doc.load_problems, doc.source_problem("error", "", f"unsupported or missing OpenAPI version {version!r} (need 2.0, 3.0.x or 3.1.x)")]
-    problems: list[Problem] = list(doc.load_problems)
+    # what loading found (dangling refs, conversion notes) is as strict as the validator
+    problems: list[Problem] = [dataclasses.replace(p, level="error") if strict and p.level == "warning" else p
+                               for p in doc.load_problems]
     found = 0
     try:
         validator = cls(data, base_uri=doc.path.resolve().as_uri())

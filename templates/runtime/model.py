@@ -54,6 +54,28 @@ class BaseModel(pydantic.BaseModel):
     def __exit__(self, *exc_info: object) -> None:
         return None
 
+    def model_post_init(self, context: Any, /) -> None:
+        # A field that can hold one value only (a `const`, often a union's tag such as
+        # `type: "circle"`) counts as set, so requests, dumped with exclude_unset, carry it.
+        consts = _const_fields(type(self))
+        if consts:
+            self.__pydantic_fields_set__.update(consts)
+
+
+_CONSTS: dict[type, frozenset[str]] = {}
+
+
+def _const_fields(cls: type[pydantic.BaseModel]) -> frozenset[str]:
+    found = _CONSTS.get(cls)
+    if found is None:
+        names = set()
+        for name, field in cls.model_fields.items():
+            values = _literal_values(field.annotation)
+            if len(values) == 1 and field.default == values[0] and field.default is not None:
+                names.add(name)
+        found = _CONSTS[cls] = frozenset(names)
+    return found
+
 
 class UnknownEvent(BaseModel):
     """A stream event the SDK has no model for; ``data`` is the decoded JSON (or the raw

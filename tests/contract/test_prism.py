@@ -235,3 +235,13 @@ def _restore_sys_path() -> Iterator[None]:
     saved = list(sys.path)
     yield
     sys.path[:] = saved
+
+
+def test_prism_reports_request_violations() -> None:
+    """The check above is only as good as Prism's eye: a bad request must be seen."""
+    recorder = Recorder()
+    with prism(CORPUS / "oai-petstore.yaml") as url, httpx.Client(event_hooks={"response": [recorder]}) as client:
+        client.get(url + "/pets", params={"limit": "many"})
+        client.get(url + "/pets", params={"limit": "5"})
+    assert len(recorder.violations) == 1
+    assert recorder.violations[0][1][0]["location"] == ["request", "query", "limit"]
