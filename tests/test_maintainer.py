@@ -122,3 +122,18 @@ def test_generate_keeps_a_changelog_and_bumps_the_version(tmp_path: Path) -> Non
     again = sdkgen("generate", str(spec), "-o", str(out), "--package-name", "pets")
     assert "0 changed" in again.stderr
     assert sdkgen("check", str(spec), "-o", str(out), "--package-name", "pets").returncode == 0
+
+
+def test_ci_example_workflow_is_valid_and_runs_the_drift_check_and_diff() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / "docs" / "ci" / "sdk-drift.yml").read_text())
+    assert workflow["name"] == "sdk"
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads `on` as true
+    assert "pull_request" in triggers
+    steps = workflow["jobs"]["drift"]["steps"]
+    commands = "\n".join(str(step.get("run", "")) for step in steps)
+    assert "sdkgen check" in commands
+    assert "sdkgen diff --base" in commands and "--format markdown" in commands and "--fail-on-breaking" in commands
+    assert all("uses" in step or "run" in step for step in steps)
+    assert "docs/ci/sdk-drift.yml" in (ROOT / "README.md").read_text()
