@@ -57,8 +57,17 @@ def test_generated_package_and_seed_usage_are_pyright_clean(tmp_path: Path) -> N
             created = await sdk.llm.responses.create_async(model="m", input="hi")
             print(created.id)
     """))
+    import re
+
+    snippets = re.findall(r"```python\n(.*?)```", (ROOT / "generated" / "README.md").read_text(), re.S)
+    snippet_files = []
+    for i, snippet in enumerate(snippets):
+        path = tmp_path / f"readme_snippet_{i}.py"
+        path.write_text(snippet)
+        snippet_files.append(str(path))
+    assert len(snippet_files) >= 20
     pyright = Path(sys.executable).parent / "pyright"
-    run = subprocess.run([str(pyright), "--pythonpath", sys.executable, str(ROOT / "generated" / "mka1"), str(usage)],
+    run = subprocess.run([str(pyright), "--pythonpath", sys.executable, str(ROOT / "generated" / "mka1"), str(usage), *snippet_files],
                          cwd=ROOT / "generated", capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 errors" in run.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from dataclasses import replace as dc_replace
@@ -10,7 +11,7 @@ from typing import Any
 from .. import __version__, naming
 from ..load import Document
 from ..problems import Problem, pointer_join
-from . import text
+from . import examples, text
 from .model import (
     Arg,
     BodyIR,
@@ -250,6 +251,7 @@ class _Builder:
         required: list[Arg] = []
         optional: list[Arg] = []
         params: list[ParamIR] = []
+        example_args: dict[str, str] = {}
         stream_cfg = ext(op, "stream") if isinstance(ext(op, "stream"), dict) else {}
         switch_wire = str(stream_cfg.get("switch") or "stream")
         switch_arg: str | None = None
@@ -279,6 +281,12 @@ class _Builder:
             arg = Arg(py, ann if is_required else _optional(ann), None if is_required else "None", doc)
             (required if is_required else optional).append(arg)
             params.append(ParamIR(py, text.literal(wire), text.literal(location), text.literal(style), explode))
+            has_example, example = examples.first_example(param)
+            if not has_example:
+                has_example, example = examples.first_example(self.schemas.deref(param.get("schema", {}), p_ptr))
+            if is_required or has_example:
+                value = example if has_example else examples.value_for(param.get("schema", {}), self._raw_deref)
+                example_args[py] = examples.python_source(value)
             if wire == switch_wire and location == "query":
                 switch_arg = py
 
@@ -298,6 +306,11 @@ class _Builder:
         required += body_required
         optional += body_optional
         switch_arg = switch_arg or body_switch
+        if body_ir is not None:
+            example_args.update(self._body_examples(op, body_ir, {a.name for a in body_required}))
+        for a in required:
+            example_args.setdefault(a.name, '"value"')
+        example_args.pop(switch_arg or "", None)
 
         response_name, event_name, errors = self._responses(op, ptr, ctx)
         if event_name is None:
@@ -381,6 +394,7 @@ class _Builder:
             timeout_src=str(int(timeout)) if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0 else "None",
             retries_src=self._retries_src(ext(op, "retries"), ptr) or "None",
             pagination_src=pagination_src,
+            example_args=tuple(f"{k}={v}" for k, v in example_args.items()),
             download_lit=text.literal(download),
             redirect=redirect,
             accept_lit=text.literal(_json_accept(op, self.schemas.deref, ptr) if response_name else None),
@@ -456,6 +470,33 @@ class _Builder:
                 switch = py
         ir = BodyIR(text.literal(media), text.literal(kind), tuple(pairs), None, tuple(nullable))
         return ir, required_args, optional_args, switch
+
+    def _raw_deref(self, node: Any) -> dict[str, Any]:
+        return self.schemas.deref(node, "") if isinstance(node, dict) else {}
+
+    def _body_examples(self, op: dict[str, Any], body_ir: BodyIR, required: set[str]) -> dict[str, str]:
+        """Example arguments for a body: the spec's media example, else values for required fields."""
+        body = self._raw_deref(op.get("requestBody"))
+        content = body.get("content") if isinstance(body.get("content"), dict) else {}
+        media = next(iter(content.values()), {}) if content else {}
+        media = media if isinstance(media, dict) else {}
+        found, example = examples.first_example(media)
+        schema = media.get("schema", {})
+        if not found:
+            found, example = examples.first_example(self._raw_deref(schema))
+        out: dict[str, str] = {}
+        if body_ir.single_arg is not None:
+            value = example if found else examples.value_for(schema, self._raw_deref)
+            out[body_ir.single_arg] = examples.python_source(value)
+            return out
+        generated = examples.value_for(schema, self._raw_deref)
+        for wire_lit, py in body_ir.fields:
+            wire = ast.literal_eval(wire_lit)
+            if found and isinstance(example, dict) and wire in example:
+                out[py] = examples.python_source(example[wire])
+            elif py in required and isinstance(generated, dict) and wire in generated:
+                out[py] = examples.python_source(generated[wire])
+        return out
 
     def _object_fields(self, schema: dict[str, Any], depth: int = 0) -> list[tuple[str, Any, bool]] | None:
         """Properties of an object body (allOf parts merged), or None when it is not a plain object."""

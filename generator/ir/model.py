@@ -79,6 +79,7 @@ class OperationIR:
     stream_src: str = "None"  # Python source of the StreamSpec(...), filled once every operation is known
     resume: ResumeIR | None = None  # how its stream resumes, for the README
     pagination_src: str = "None"  # Python source of the Pagination(...)
+    example_args: tuple[str, ...] = ()  # `name=value` for a usage snippet (values are literals)
     download_lit: str = "None"  # the Accept header when the success body is a file, returned unread
     redirect: bool = False  # the declared outcome is a 3xx redirect (no 2xx)
     accept_lit: str = "None"  # the Accept header of a JSON response that is not application/json

@@ -1,0 +1,87 @@
+"""Example values for usage snippets, from the spec's own examples where it has them.
+
+Values come out as Python source built only from literals (`text.literal`), so spec examples
+can never become code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import text
+
+Deref = Callable[[Any], dict[str, Any]]
+_MAX_DEPTH = 4
+
+
+def first_example(node: dict[str, Any]) -> tuple[bool, Any]:
+    """(found, value) from `example` or the first of `examples` (a list, or named Example objects)."""
+    if "example" in node:
+        return True, node["example"]
+    examples = node.get("examples")
+    if isinstance(examples, list) and examples:
+        return True, examples[0]
+    if isinstance(examples, dict):
+        for value in examples.values():
+            if isinstance(value, dict) and "value" in value:
+                return True, value["value"]
+    return False, None
+
+
+def value_for(schema: Any, deref: Deref, depth: int = 0) -> Any:
+    """A JSON value that fits the schema: its example, default, first enum value or a placeholder."""
+    schema = deref(schema) if isinstance(schema, dict) else {}
+    found, value = first_example(schema)
+    if found:
+        return value
+    if "default" in schema:
+        return schema["default"]
+    if "const" in schema:
+        return schema["const"]
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return next((v for v in schema["enum"] if v is not None), schema["enum"][0])
+    for key in ("oneOf", "anyOf"):
+        members = [m for m in schema.get(key) or [] if isinstance(m, dict) and deref(m).get("type") != "null"]
+        if members:
+            return value_for(members[0], deref, depth + 1)
+    if isinstance(schema.get("allOf"), list) and depth < _MAX_DEPTH:
+        merged: dict[str, Any] = {}
+        for part in schema["allOf"]:
+            part_value = value_for(part, deref, depth + 1)
+            if isinstance(part_value, dict):
+                merged.update(part_value)
+        return merged
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind == "string":
+        return {"date-time": "2026-01-01T00:00:00Z", "date": "2026-01-01", "email": "user@example.com",
+                "uuid": "00000000-0000-4000-8000-000000000000", "uri": "https://example.com"}.get(str(schema.get("format")), "string")
+    if kind == "integer":
+        return int(schema.get("minimum", 1)) if isinstance(schema.get("minimum"), (int, float)) else 1
+    if kind == "number":
+        return float(schema.get("minimum", 1.0)) if isinstance(schema.get("minimum"), (int, float)) else 1.0
+    if kind == "boolean":
+        return False
+    if kind == "array":
+        return [value_for(schema.get("items"), deref, depth + 1)] if depth < _MAX_DEPTH else []
+    if kind == "object" or "properties" in schema:
+        if depth >= _MAX_DEPTH:
+            return {}
+        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        return {k: value_for(props[k], deref, depth + 1) for k in schema.get("required") or [] if k in props}
+    return "value"
+
+
+def python_source(value: Any, depth: int = 0) -> str:
+    """Python source for a JSON value, built from literals only."""
+    if depth > 8:
+        return "None"
+    if isinstance(value, dict):
+        inner = ", ".join(f"{text.literal(str(k))}: {python_source(v, depth + 1)}" for k, v in value.items())
+        return "{" + inner + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(python_source(v, depth + 1) for v in value) + "]"
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return text.literal(value)
+    return text.literal(str(value))
