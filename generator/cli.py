@@ -9,12 +9,14 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .cache import Cache, open_cache
 from .config import Config, find_config
 from .diff import render_markdown, render_text
 from .history import CHANGELOG, Previous
-from .pipeline import diff_specs, generate, validate_only
+from .pipeline import diff_specs, generate_outcome, validate_only
 from .problems import SpecError
 from .surface import SURFACE_FILE
+from .timings import Timings
 from .write import WriteError, compare, read_text, stage, write
 
 REFRESH_HINT = "run `sdkgen generate` to refresh"
@@ -36,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
         _ref_options(p)
         p.add_argument("--report", type=Path, metavar="FILE",
                        help="write the coverage report (operations, degraded schemas, problems) as JSON")
+        p.add_argument("--no-cache", action="store_true",
+                       help="do not read or write the cache of black, model generator, validator and run results")
+        p.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help="cache folder (default: $SDKGEN_CACHE_DIR, else $XDG_CACHE_HOME/sdkgen or ~/.cache/sdkgen)")
+        p.add_argument("--timings", "-v", "--verbose", dest="timings", action="store_true",
+                       help="print how long each stage took (load, validate, build, templates, models, black, write)")
         if name == "generate":
             p.add_argument("--fail-on-change", action="store_true",
                            help="exit 1 when any file was written or removed (for pre-commit hooks)")
@@ -116,13 +124,27 @@ def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
     own = config if same_spec else Config()
     package = args.package_name or own.package_name or "sdk"
     started = time.perf_counter()
+    timings = Timings()
+    cache = open_cache(args.cache_dir, enabled=not args.no_cache)
+    try:
+        return _run(args, config, own, spec, out, package, started, timings, cache)
+    finally:
+        if cache is not None:
+            cache.close()
+        if args.timings:
+            print(timings.render(), file=sys.stderr)
+            print(f"sdkgen: cache: {f'{cache.root}: {cache.summary()}' if cache else 'off'}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace, config: Config, own: Config, spec: Path, out: Path, package: str,  # noqa: PLR0913
+         started: float, timings: Timings, cache: Cache | None) -> int:
     # The config's strictness belongs to the config's spec, not to any spec given by hand.
     strict = args.strict or own.strict
     previous = Previous(read_text(out, SURFACE_FILE), read_text(out, CHANGELOG))
-    result = generate(spec, package=package, dist_name=args.project_name or own.dist_name,
-                      strict=strict, allow_partial=args.allow_partial, previous=previous,
-                      versioning=config.versioning, allow_remote_refs=args.allow_remote_refs,
-                      ref_root=args.ref_root)
+    result = generate_outcome(spec, package=package, dist_name=args.project_name or own.dist_name,
+                              strict=strict, allow_partial=args.allow_partial, previous=previous,
+                              versioning=config.versioning, allow_remote_refs=args.allow_remote_refs,
+                              ref_root=args.ref_root, cache=cache, timings=timings)
     if not args.quiet:
         for problem in result.problems:
             if problem.level != "note" or problem.drops_operation:
@@ -130,7 +152,8 @@ def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
     if result.coverage is not None:
         _write_report(result.coverage, args.report, quiet=args.quiet)
     if args.command == "check":
-        drift = compare(result.files, out)
+        with timings.stage("compare"):
+            drift = compare(result.files, out)
         if drift.clean:
             if not args.quiet:
                 print(f"sdkgen: {out} is up to date ({len(result.files)} files)", file=sys.stderr)
@@ -140,10 +163,11 @@ def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
             print("\nWhat the spec change does to the SDK:", file=sys.stderr)
             print(render_text(result.changes, result.old_version), file=sys.stderr)
         return 1
-    changed = write(result.files, out)
+    with timings.stage("write"):
+        changed = write(result.files, out)
     if not args.quiet:
         elapsed = time.perf_counter() - started
-        print(f"sdkgen: {result.ir.operation_count} operations, {len(result.files)} files, "
+        print(f"sdkgen: {result.operation_count} operations, {len(result.files)} files, "
               f"{len(changed)} changed in {out} ({elapsed:.2f}s)", file=sys.stderr)
     if args.stage and changed:
         stage(out, changed)

@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from .limits import check_shape
 from .problems import Level, Problem, SpecError, pointer_join
 
 try:  # the C parser is many times faster on large specs
@@ -208,7 +209,12 @@ def parse_source(raw: bytes, key: str, location: str) -> Source:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SpecError([Problem("error", "", f"spec is not UTF-8 ({exc.reason} at byte {exc.start})", key)]) from None
-    return Source(key, text, _parse(text, key), location)
+    try:
+        data = _parse(text, key)
+    except RecursionError:
+        raise SpecError([Problem("error", "", "spec nests too deeply to parse; refused", key)]) from None
+    check_shape(data, key)
+    return Source(key, text, data, location)
 
 
 def _parse(text: str, name: str) -> Any:

@@ -25,6 +25,10 @@ Called only while building the IR. The rules, applied in this order:
    spec-level name is taken by a different schema, the name of the file's folder goes in front
    (``CommonError``), then ``_2``, ``_3`` … Rules 3-7 then apply to it like to any schema name.
 
+9. Each model lives in a private module of the ``models`` package named after the first model
+   of its group (models that refer to each other in a cycle share a module): ``_`` plus the
+   snake_case name (``ResponseObject`` → ``_response_object``); collisions as in rule 7.
+
 Wire names (JSON properties, parameter names, headers) are never changed; only the Python
 side is named here.
 """
@@ -119,6 +123,11 @@ def module(text: str) -> str:
     if name in BUILTIN_NAMES or name.startswith("_"):
         name += "_"
     return name
+
+
+def model_module(class_name: str) -> str:
+    """Module of the models package that holds ``class_name`` and its cycle (rule 9)."""
+    return "_" + snake(class_name).rstrip("_")
 
 
 class Scope:

@@ -51,14 +51,17 @@ def surface_of(ir: SdkIR, version: str | None = None) -> Surface:
     return out
 
 
-def _model(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+def _model(schema: dict[str, Any], schemas: dict[str, Any], seen: frozenset[int] = frozenset()) -> dict[str, Any]:
+    if id(schema) in seen:  # a reference cycle: the fields are those already collected
+        return {"fields": {}, "enum": None, "type": "cycle"}
+    seen = seen | {id(schema)}
     fields: dict[str, list[Any]] = {}
     required: set[str] = set()
     for part in [schema, *[p for p in schema.get("allOf", []) if isinstance(p, dict)]]:
         target = part
         if "$ref" in part:
             target = schemas.get(part["$ref"][len(SCHEMA_PREFIX):], {})
-            inherited = _model(target, schemas)
+            inherited = _model(target, schemas, seen)
             fields.update({k: list(v) for k, v in inherited["fields"].items()})
             required |= {k for k, v in inherited["fields"].items() if v[1]}
             continue

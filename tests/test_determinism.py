@@ -12,7 +12,9 @@ from .helpers import ROOT, tree
 
 def _generate(spec: Path, out: Path, seed: str) -> dict[str, bytes]:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    subprocess.run([sys.executable, "-m", "generator", "generate", str(spec), "-o", str(out), "--package-name", "mka1", "-q"],
+    # --no-cache: every run computes everything, or a cache hit would hide a difference
+    subprocess.run([sys.executable, "-m", "generator", "generate", str(spec), "-o", str(out), "--package-name", "mka1", "-q",
+                    "--no-cache"],
                    cwd=ROOT, env=env, check=True)
     return tree(out)
 

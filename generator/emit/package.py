@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
 
+from ..cache import Cache, canonical_json, code_fingerprint, key, tool_version
 from ..ir.model import SdkIR
+from ..timings import Timings
 from .fileset import FileSet
-from .format import format_python
-from .models import generate_models
+from .format import Formatter
+from .models import generate_models, model_files
 
 
 def templates_root() -> Path:
@@ -32,15 +36,26 @@ def _environment(root: Path) -> jinja2.Environment:
     )
 
 
-def emit(ir: SdkIR) -> FileSet:
+def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = None,
+         checkpoint: Callable[[], None] | None = None) -> FileSet:
+    """The files of the SDK. Python files go through black (`Formatter`: cached, and in worker
+    processes while datamodel-code-generator runs here); `cache` and `timings` change no byte.
+    `checkpoint` is called before waiting for black: it may stop the run (the validator, running
+    meanwhile, found errors)."""
+    timings = timings or Timings()
+    started = time.perf_counter()
     root = templates_root()
     env = _environment(root)
     files = FileSet()
     pkg = ir.package
+    black = Formatter(cache)
 
     def render(template: str, path: str, **extra: object) -> None:
         source = env.get_template(template).render(ir=ir, **extra)
-        files.add(path, format_python(source, path) if path.endswith(".py") else source)
+        if path.endswith(".py"):
+            black.add(path, source)
+        else:
+            files.add(path, source)
 
     render("__init__.py.j2", f"{pkg}/__init__.py")
     render("sdk.py.j2", f"{pkg}/sdk.py")
@@ -48,7 +63,25 @@ def emit(ir: SdkIR) -> FileSet:
     render("resources__init__.py.j2", f"{pkg}/resources/__init__.py")
     for group in ir.groups:
         render("resource.py.j2", f"{pkg}/resources/{group.module}.py", group=group)
-    files.add(f"{pkg}/models.py", format_python(generate_models(ir.models_doc, pkg, ir.page_models), "models.py"))
+    timings.add("emit: templates", time.perf_counter() - started)
+    black.start()
+    try:
+        with timings.stage("emit: datamodel-code-generator"):
+            models = _models(ir, cache, timings)
+        if checkpoint is not None:
+            checkpoint()
+    except BaseException:
+        black.abandon()
+        raise
+    black.add(f"{pkg}/models.py", models)
+    formatted = black.finish()
+    timings.add("emit: black", black.seconds, black.describe())
+    for path, text in formatted.items():
+        if path == f"{pkg}/models.py":  # split into the models package, loaded model by model
+            for sub, part in model_files(text, ir).items():
+                files.add(f"{pkg}/{sub}", part)
+        else:
+            files.add(path, text)
     files.add(f"{pkg}/py.typed", "")
     runtime = root / "runtime"
     for source in sorted(runtime.glob("*.py")):
@@ -56,3 +89,26 @@ def emit(ir: SdkIR) -> FileSet:
     render("pyproject.toml.j2", "pyproject.toml")
     render("README.md.j2", "README.md")
     return files
+
+
+def _models(ir: SdkIR, cache: Cache | None, timings: Timings) -> str:
+    """datamodel-code-generator's module for the IR's schemas, from the cache when the same
+    schemas were turned into models before (key: the normalised schemas as JSON, in their order,
+    the package, the paginated models, datamodel-code-generator's version and sdkgen's code)."""
+    def run() -> str:
+        return generate_models(ir.models_doc, ir.package, ir.page_models)
+
+    if cache is None:
+        return run()
+    try:
+        digest = key("models", tool_version("datamodel-code-generator"), code_fingerprint(),
+                     canonical_json(ir.models_doc), ir.package, list(ir.page_models))
+    except (TypeError, ValueError):  # not plain JSON: not cacheable
+        return run()
+    hit = cache.get_text("models", digest)
+    if hit is not None:
+        timings.note("emit: datamodel-code-generator", "from the cache")
+        return hit
+    out = run()
+    cache.put_text("models", digest, out)
+    return out

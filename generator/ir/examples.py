@@ -30,6 +30,8 @@ def first_example(node: dict[str, Any]) -> tuple[bool, Any]:
 
 def value_for(schema: Any, deref: Deref, depth: int = 0) -> Any:
     """A JSON value that fits the schema: its example, default, first enum value or a placeholder."""
+    if depth > 2 * _MAX_DEPTH:  # references that loop through unions
+        return None
     schema = deref(schema) if isinstance(schema, dict) else {}
     found, value = first_example(schema)
     if found:

@@ -53,6 +53,25 @@ class SchemaSet:
             ptr = pointer_join("/components/schemas", original)
             self.schemas[name] = {}  # reserve order
             self.schemas[name] = self._normalise(schema, ptr, name)
+        self._break_ref_cycles(components)
+
+    def _break_ref_cycles(self, components: dict[str, Any]) -> None:
+        """Schemas that are only references leading back to themselves have no type: Any, reported."""
+        originals = {v: k for k, v in self.names.items()}
+        for name in list(self.schemas):
+            chain, current = [name], self.schemas.get(name, {})
+            while set(current) == {"$ref"} and str(current["$ref"]).startswith(SCHEMA_PREFIX):
+                target = current["$ref"][len(SCHEMA_PREFIX):]
+                if target in chain:
+                    if target == name:
+                        ptr = pointer_join("/components/schemas", originals.get(name, name))
+                        loop = " -> ".join(chain + [target])
+                        self._problems.append(self._doc.problem(
+                            "warning", ptr, f"reference cycle with no type ({loop}); typed as Any"))
+                        self.schemas[name] = {}
+                    break
+                chain.append(target)
+                current = self.schemas.get(target, {})
 
     # -- references ---------------------------------------------------------------------------
 
@@ -142,7 +161,7 @@ class SchemaSet:
                     out[key] = value
             elif key in ("allOf", "anyOf", "oneOf", "prefixItems") and isinstance(value, list):
                 members = []
-                suffixes = _variant_suffixes(value, self) if key != "allOf" else []
+                suffixes = _variant_suffixes(value, context, self.scope) if key != "allOf" else []
                 for i, sub in enumerate(value):
                     sub_ptr = pointer_join(ptr, key, i)
                     # allOf parts merge into the parent, so they need no name of their own
@@ -279,6 +298,11 @@ class SchemaSet:
             schema = self.schemas[name]
             if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) > 0:
                 self.schemas[name] = self._compose(name, schema)
+        for schema in self.schemas.values():
+            # `deprecated` marks fields; on a named union or scalar (a type alias) pydantic
+            # rejects it with a warning at import time
+            if "deprecated" in schema and not ("properties" in schema or "allOf" in schema or schema.get("type") == "object"):
+                del schema["deprecated"]
 
     def _compose(self, name: str, schema: dict[str, Any]) -> dict[str, Any]:
         parts = [p for p in schema["allOf"] if isinstance(p, dict)]
@@ -288,15 +312,19 @@ class SchemaSet:
         unions = [i for i, p in enumerate(parts) if views[i] is None and self._union_members(p) is not None]
         if len(unions) == 1 and all(v is not None for i, v in enumerate(views) if i != unions[0]) and own_view is not None:
             key, members = self._union_members(parts[unions[0]])  # type: ignore[misc]
+            union_name = self.ref_name(parts[unions[0]]) or ""
             rest = [v for i, v in enumerate(views) if i != unions[0]] + [own_view]
             variants = []
             for i, member in enumerate(members):
                 view = self._object_view(member, 0)
                 if view is None:
                     return schema  # a union of non-objects: left to the model generator
-                suffix = self.ref_name(member) or _variant_suffixes(members, self)[i]
-                if suffix.startswith(name):
-                    suffix = suffix[len(name):] or suffix
+                # MessageBody's member MessageBodyWithContent makes Message's MessageWithContent
+                suffix = self.ref_name(member) or _variant_suffixes(members, union_name, self.scope)[i]
+                for prefix in (union_name, name):
+                    if prefix and suffix.startswith(prefix) and len(suffix) > len(prefix):
+                        suffix = suffix[len(prefix):]
+                        break
                 variant = self.scope.claim(naming.model_name(f"{name} {suffix}"))
                 self.schemas[variant] = _merged([view, *rest], {})
                 variants.append({"$ref": SCHEMA_PREFIX + variant})
@@ -475,9 +503,10 @@ def _needs_name(schema: dict[str, Any]) -> bool:
     return False
 
 
-def _variant_suffixes(members: list[Any], schemas: SchemaSet) -> list[str]:
-    """Names for the members of a union, from what tells them apart: a tag value, a title, a
-    required property no other member has, the type; the position only as a last resort."""
+def _variant_suffixes(members: list[Any], context: str, taken: Any) -> list[str]:
+    """Names for the members of a union, from what tells them apart: a tag value, a title, the
+    schema an allOf member extends, a required property no other member has, the type; the
+    position only as a last resort. A suffix that repeats the union's own name drops it."""
     required_sets = []
     for m in members:
         req = m.get("required") if isinstance(m, dict) and "$ref" not in m else None
@@ -485,6 +514,9 @@ def _variant_suffixes(members: list[Any], schemas: SchemaSet) -> list[str]:
     out: list[str] = []
     for i, member in enumerate(members):
         suffix = _variant_suffix(member, i)
+        if context and suffix.startswith(context) and len(suffix) > len(context) \
+                and naming.model_name(context + suffix[len(context):]) not in taken:
+            suffix = suffix[len(context):]
         if suffix in ("Object", f"Variant{i + 1}") or suffix in out:
             others = {r for j, rs in enumerate(required_sets) if j != i for r in rs}
             distinct = [r for r in required_sets[i] if r not in others]
@@ -505,6 +537,9 @@ def _variant_suffix(schema: Any, index: int) -> str:
                     return naming.pascal(value)
         if isinstance(schema.get("title"), str):
             return naming.pascal(schema["title"])
+        for part in schema.get("allOf") or []:
+            if isinstance(part, dict) and isinstance(part.get("$ref"), str):
+                return naming.pascal(part["$ref"].rsplit("/", 1)[-1])
         if isinstance(schema.get("type"), str):
             return naming.pascal(schema["type"])
     return f"Variant{index + 1}"

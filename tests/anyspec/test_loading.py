@@ -24,6 +24,7 @@ from generator.problems import SpecError
 from generator.validate import validate
 
 from ..helpers import ROOT
+from .util import model_source
 
 
 def _write(base: Path, files: dict[str, str]) -> None:
@@ -194,7 +195,7 @@ def test_problems_point_into_the_file_they_are_about(multi: Path) -> None:
 def test_generated_sdk_from_a_multi_file_spec(multi: Path) -> None:
     result = generate(multi, package="multi")
     assert result.coverage is not None and result.coverage.operations_generated == 2
-    models = result.files["multi/models.py"].decode()
+    models = model_source(result.files, "multi")
     assert "class Node(BaseModel):" in models and "children: list[Node] | None = None" in models
 
 

@@ -13,6 +13,8 @@ from generator.ir import build
 from generator.load import load
 from generator.pipeline import generate
 
+from .util import model_source
+
 
 def _build(tmp_path: Path, schemas: dict[str, Any], version: str = "3.0.3") -> tuple[dict[str, Any], list[Any]]:
     spec = {"openapi": version, "info": {"title": "T", "version": "1"}, "paths": {}, "components": {"schemas": schemas}}
@@ -86,9 +88,9 @@ def test_allof_over_a_union_becomes_a_union_of_merged_objects(tmp_path: Path) ->
                               {"type": "object", "required": ["role"], "properties": {"role": {"type": "string"}}}]}})
     assert schemas["Body"]["oneOf"] == [{"$ref": "#/components/schemas/BodyWithContent"},
                                         {"$ref": "#/components/schemas/BodyWithToolCalls"}]
-    assert schemas["Message"] == {"oneOf": [{"$ref": "#/components/schemas/MessageBodyWithContent"},
-                                            {"$ref": "#/components/schemas/MessageBodyWithToolCalls"}]}
-    merged = schemas["MessageBodyWithContent"]
+    assert schemas["Message"] == {"oneOf": [{"$ref": "#/components/schemas/MessageWithContent"},
+                                            {"$ref": "#/components/schemas/MessageWithToolCalls"}]}
+    merged = schemas["MessageWithContent"]
     assert set(merged["properties"]) == {"content", "role"} and merged["required"] == ["content", "role"]
 
 
@@ -129,6 +131,6 @@ def test_every_model_the_generator_writes_is_named_by_sdkgen(tmp_path: Path) -> 
         "Field": {"type": "object", "properties": {"from": {"type": "string"}}},
         "Odd_name": {"type": "object", "properties": {"tags": {"type": "array", "items": {"type": "string", "pattern": "^a"}}}},
     }}}))
-    models = generate(spec, package="t").files["t/models.py"].decode()
+    models = model_source(generate(spec, package="t").files, "t")
     assert "class FieldModel(BaseModel):" in models and "class OddName(BaseModel):" in models
     assert 'OddNameTagsItem = TypeAliasType(' in models

@@ -50,13 +50,16 @@ def test_models_carry_only_names_sdkgen_chose(doc: CorpusDoc, corpus_out: dict[s
     assert result.returncode == 0
     ir, _ = build(load(doc.root), package=doc.package)
     ours = set(ir.models_doc["components"]["schemas"])
-    source = (result.out / doc.package / "models.py").read_text("utf-8")
+    single = result.out / doc.package / "models.py"
+    modules = [single] if single.is_file() else sorted(
+        p for p in (result.out / doc.package / "models").glob("_*.py") if p.name != "__init__.py")
     defined = set()
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.ClassDef):
-            defined.add(node.name)
-        elif isinstance(node, ast.Assign):
-            defined.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    for module in modules:
+        for node in ast.parse(module.read_text("utf-8")).body:
+            if isinstance(node, ast.ClassDef):
+                defined.add(node.name)
+            elif isinstance(node, ast.Assign):
+                defined.update(t.id for t in node.targets if isinstance(t, ast.Name))
     assert sorted(defined - ours) == []
     assert sorted(ours - defined) == []
 
@@ -81,6 +84,8 @@ def test_every_sdk_installs_and_imports_in_a_fresh_venv(corpus_venv: Path, corpu
     packages = [d.package for d in DOCS]
     probe = textwrap.dedent("""
         import importlib, json, pkgutil, sys
+        import pydantic
+        from typing_extensions import TypeAliasType
         out = {}
         for name in sys.argv[1:]:
             pkg = importlib.import_module(name)
@@ -89,16 +94,27 @@ def test_every_sdk_installs_and_imports_in_a_fresh_venv(corpus_venv: Path, corpu
             modules += [name + ".resources." + m.name for m in pkgutil.iter_modules(importlib.import_module(name + ".resources").__path__)]
             for module in modules:
                 importlib.import_module(module)
+            # every model builds its validator (pydantic's warnings are errors here)
+            models = importlib.import_module(name + ".models")
+            count = 0
+            for model in getattr(models, "__all__", None) or dir(models):
+                obj = getattr(models, model)
+                if isinstance(obj, TypeAliasType) or (isinstance(obj, type) and issubclass(obj, pydantic.BaseModel)):
+                    pydantic.TypeAdapter(obj)
+                    count += 1
             sdk = pkg.SDK(server_url="http://127.0.0.1:9")
             sdk.close()
-            out[name] = len(modules)
+            out[name] = count
         print(json.dumps(out))
     """)
-    run = subprocess.run([str(corpus_venv), "-c", probe, *packages], capture_output=True, text=True, timeout=600,
-                         cwd=corpus_venv.parent)
+    run = subprocess.run([str(corpus_venv), "-W", "error", "-c", probe, *packages], capture_output=True, text=True,
+                         timeout=600, cwd=corpus_venv.parent)
     assert run.returncode == 0, run.stderr[-4000:]
     imported = json.loads(run.stdout)
     assert sorted(imported) == sorted(packages)
+    for doc in DOCS:  # every model was reached
+        report = corpus_out[doc.name].report
+        assert report is not None and imported[doc.package] >= report["schemas"]["total"], doc.name
 
 
 @pytest.fixture(scope="session")

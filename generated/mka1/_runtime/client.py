@@ -7,7 +7,6 @@ differ only in the lines that send, sleep and read.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 import random as _random
@@ -51,6 +50,7 @@ from .serialize import (
 )
 from .sse import AsyncEventStream, EventStream
 from .types import NOT_GIVEN, CallOptions, RetryConfig
+from .urls import request_url
 
 __all__ = ["ClientCore", "BaseSDK"]
 
@@ -73,6 +73,7 @@ class _Call:
     __slots__ = (
         "op",
         "url",
+        "target",
         "log_url",
         "where",
         "headers",
@@ -88,6 +89,7 @@ class _Call:
     def __init__(self, op: Operation) -> None:
         self.op = op
         self.url = ""
+        self.target: httpx.URL | str | None = None  # url, parsed once per server (urls.py)
         self.log_url = ""
         self.where = ""
         self.headers: dict[str, str] = {}
@@ -105,7 +107,7 @@ class _Call:
         data, files = self.files if self.files is not None else (None, None)
         return client.build_request(
             self.op.method,
-            self.url,
+            self.target if self.target is not None else self.url,
             headers=self.headers,
             content=self._content(is_async),
             data=data,
@@ -208,7 +210,7 @@ class ClientCore:
         # How the client waits between retries, and the clock and jitter of the backoff;
         # tests replace them to check delays without sleeping.
         self.sleep: Callable[[float], Any] = time.sleep
-        self.async_sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep
+        self.async_sleep: Callable[[float], Awaitable[Any]] = _async_sleep
         self.clock: Callable[[], float] = time.monotonic
         self.random: Callable[[], float] = _random.random
         self._pool = _Pool(client, async_client)
@@ -340,11 +342,11 @@ class ClientCore:
             for name, value in options.http_headers.items():
                 headers[name.lower()] = value
 
-        call.url = call.log_url = base + path
-        if query:
-            call.url = call.log_url = f"{base}{path}?{encode_query(query)}"
-            if secret_query:
-                call.log_url = f"{base}{path}?{encode_query(query, secret_query)}"
+        encoded = encode_query(query) if query else None
+        call.url = call.log_url = base + path if encoded is None else f"{base}{path}?{encoded}"
+        call.target = request_url(base, path, encoded)
+        if query and secret_query:
+            call.log_url = f"{base}{path}?{encode_query(query, secret_query)}"
 
         timeout_ms = next(
             (t for t in (options.timeout_ms, self.timeout_ms, op.timeout_ms) if t is not None), None
@@ -860,6 +862,14 @@ class ClientCore:
                     filled = dict(values)
                 filled[param.py_name] = default
         return values if filled is None else filled
+
+
+async def _async_sleep(seconds: float) -> None:
+    # asyncio is imported here, not at the top: importing it costs tens of milliseconds at
+    # start-up, and only async calls (which run in its loop, so it is loaded) need it.
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 def _context(call: _Call) -> HookContext:

@@ -15,9 +15,10 @@ import typing
 from typing import Any, Iterator, Literal, TypeVar, Union
 
 import pydantic
-from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic import ConfigDict, GetCoreSchemaHandler, TypeAdapter, ValidationError
+from pydantic_core import CoreSchema, core_schema
 
-__all__ = ["BaseModel", "UnknownEvent", "LazyModule", "Models"]
+__all__ = ["BaseModel", "UnknownEvent", "LazyModule", "Models", "tag_dispatch"]
 
 _M = TypeVar("_M", bound="BaseModel")
 
@@ -43,7 +44,11 @@ class _Once(Iterator[_M]):
 class BaseModel(pydantic.BaseModel):
     """Base of every generated model."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+    # defer_build: a class builds its validator on first use, not when its module is imported;
+    # a response model then builds the schemas of the models inside it once, at its first call.
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, protected_namespaces=(), defer_build=True
+    )
 
     # A call that can stream may get a plain result (the server chose JSON). Making every
     # result usable as `with res as events: for event in events:` keeps one code path for
@@ -83,6 +88,68 @@ class UnknownEvent(BaseModel):
 
     type: str | None = None
     data: Any = None
+
+
+_OTHER = "\x00other"  # the choice of a tag_dispatch union for input that is not an object
+
+
+class tag_dispatch:  # noqa: N801 (used like a function in annotations)
+    """Annotated metadata that validates a union straight to the member its tag names.
+
+    The generator writes ``Annotated[A | B | C, tag_dispatch("type", {"a": "A", "b": ("B", "C")})]``
+    for a union whose object members each carry a constant ``type`` (``key`` in JSON,
+    ``attr`` in Python when they differ). ``table`` maps each tag to the member class name, or
+    to several names tried in turn (the first that validates wins) when members share a tag.
+    With ``fallback``, input that is not an object goes to the members not in the table
+    (a string or an array). An unknown tag is a validation error, as in a plain union.
+    """
+
+    __slots__ = ("key", "attr", "table", "fallback")
+
+    def __init__(
+        self,
+        key: str,
+        table: dict[Any, str | tuple[str, ...]],
+        *,
+        attr: str | None = None,
+        fallback: bool = False,
+    ) -> None:
+        self.key = key
+        self.attr = attr or key
+        self.table = table
+        self.fallback = fallback
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        members = _union_members(source)
+        named = {m.__name__: m for m in members if isinstance(m, type)}
+        choices: dict[Any, CoreSchema] = {}
+        listed: set[str] = set()
+        for tag, names in self.table.items():
+            names = (names,) if isinstance(names, str) else names
+            listed.update(names)
+            schemas = [handler.generate_schema(named[name]) for name in names]
+            choices[tag] = (
+                schemas[0]
+                if len(schemas) == 1
+                else core_schema.union_schema([*schemas], mode="left_to_right")
+            )
+        rest = [m for m in members if not (isinstance(m, type) and m.__name__ in listed)]
+        if self.fallback and rest:
+            choices[_OTHER] = handler.generate_schema(
+                rest[0] if len(rest) == 1 else Union[tuple(rest)]  # type: ignore[valid-type]
+            )
+            return core_schema.tagged_union_schema(choices, discriminator=self._pick)
+        key: Any = self.key if self.attr == self.key else [[self.key], [self.attr]]
+        return core_schema.tagged_union_schema(choices, discriminator=key)
+
+    def _pick(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            tag = value.get(self.key)
+        elif isinstance(value, pydantic.BaseModel):
+            tag = getattr(value, self.attr, None)
+        else:
+            return _OTHER
+        return tag if isinstance(tag, (str, int)) and not isinstance(tag, bool) else None
 
 
 class LazyModule:
@@ -146,16 +213,21 @@ class _Entry:
         while hasattr(annotation, "__value__") and not isinstance(annotation, type):
             annotation = annotation.__value__
         field_name = "type"
+        metadata: Any = ()
         if self.unwrap:
             root = self.target.model_fields["root"]
             annotation = root.annotation
+            metadata = root.metadata
             if isinstance(root.discriminator, str):
                 field_name = root.discriminator
         elif typing.get_origin(annotation) is typing.Annotated:
             # a plain alias: Annotated[Union[...], Field(discriminator=...)]
-            for meta in typing.get_args(annotation)[1:]:
-                if isinstance(getattr(meta, "discriminator", None), str):
-                    field_name = meta.discriminator
+            metadata = typing.get_args(annotation)[1:]
+        for meta in metadata:
+            if isinstance(meta, tag_dispatch):
+                field_name = meta.attr
+            elif isinstance(getattr(meta, "discriminator", None), str):
+                field_name = meta.discriminator
         key = field_name
         table: dict[Any, type[pydantic.BaseModel]] = {}
         for member in _union_members(annotation):

@@ -13,16 +13,28 @@ already delivered, so the consumer sees every event once, in order.
 
 from __future__ import annotations
 
-import asyncio
 import random
+import sys
 import time
-from typing import Any, AsyncGenerator, Awaitable, Callable, Generator, Generic, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncGenerator,
+    Awaitable,
+    Callable,
+    Generator,
+    Generic,
+    TypeVar,
+)
 
 import httpx
 
 from .errors import APIConnectionError, SDKError, StreamInterruptedError
 from .model import UnknownEvent
 from .operation import StreamSpec
+
+if TYPE_CHECKING:  # asyncio is loaded by the async paths only (it is slow to import)
+    import asyncio
 
 __all__ = ["ServerSentEvent", "SSEDecoder", "EventStream", "AsyncEventStream"]
 
@@ -513,6 +525,8 @@ class AsyncEventStream(_StreamCore[T]):
                         raise error from exc
                     delay = self._delay()
                     if delay:
+                        import asyncio
+
                         await asyncio.sleep(delay)
         finally:
             await self.response.aclose()
@@ -541,6 +555,9 @@ class AsyncEventStream(_StreamCore[T]):
         if getattr(self, "_closed", True):
             return
         self._closed = True
+        asyncio = sys.modules.get("asyncio")  # not loaded: no loop can be running
+        if asyncio is None:
+            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
