@@ -16,6 +16,7 @@ from .history import CHANGELOG, Previous
 from .pipeline import diff_specs, generate_outcome, validate_only
 from .problems import SpecError
 from .surface import SURFACE_FILE
+from .progress import ProgressTimings, timings_for
 from .timings import Timings
 from .write import WriteError, compare, read_text, stage, write
 
@@ -124,11 +125,13 @@ def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
     own = config if same_spec else Config()
     package = args.package_name or own.package_name or "sdk"
     started = time.perf_counter()
-    timings = Timings()
+    timings = timings_for(args.quiet)
     cache = open_cache(args.cache_dir, enabled=not args.no_cache)
     try:
         return _run(args, config, own, spec, out, package, started, timings, cache)
     finally:
+        if isinstance(timings, ProgressTimings):
+            timings.finish()
         if cache is not None:
             cache.close()
         if args.timings:
@@ -165,6 +168,11 @@ def _run(args: argparse.Namespace, config: Config, own: Config, spec: Path, out:
         return 1
     with timings.stage("write"):
         changed = write(result.files, out)
+    if isinstance(timings, ProgressTimings):
+        timings.finish()
+    if args.timings:  # --verbose: every file written or removed
+        for path in changed:
+            print(f"wrote: {path}" if path in result.files else f"removed: {path}", file=sys.stderr)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         print(f"sdkgen: {result.operation_count} operations, {len(result.files)} files, "

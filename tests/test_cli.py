@@ -132,3 +132,31 @@ def test_config_in_pyproject_is_the_default(tmp_path: Path) -> None:
     res = sdkgen("generate", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "client" / "things" / "sdk.py").is_file()
+
+
+def test_progress_shows_on_a_terminal_only_and_verbose_lists_files(tmp_path: Path) -> None:
+    import io
+
+    from generator.progress import ProgressTimings, timings_for
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert type(timings_for(quiet=False, stream=io.StringIO())).__name__ == "Timings"  # a pipe: no display
+    assert type(timings_for(quiet=True, stream=Tty())).__name__ == "Timings"
+    screen = Tty()
+    shown = timings_for(quiet=False, stream=screen)
+    assert isinstance(shown, ProgressTimings)
+    with shown.stage("load"):
+        pass
+    with shown.stage("validate"):
+        pass
+    assert "[sdkgen] 0 stages done" in screen.getvalue() and "· load…" in screen.getvalue()
+    assert "[sdkgen] 1 stages done" in screen.getvalue() and "· validate…" in screen.getvalue()
+
+    out = tmp_path / "sdk"
+    res = sdkgen("generate", str(GOLDEN / "errors" / "spec.yaml"), "-o", str(out), "--package-name", "t", "--verbose")
+    assert res.returncode == 0, res.stderr
+    assert "wrote: t/sdk.py" in res.stderr
+    assert "[sdkgen]" not in res.stderr  # not a terminal

@@ -256,6 +256,20 @@ def test_a_field_named_like_a_type_keeps_annotations_lazy() -> None:
     assert "from __future__ import annotations" in files["models/_day.py"]
 
 
+def test_quoted_annotations_count_as_references() -> None:
+    files = _split('''
+        from __future__ import annotations
+
+        from typing import Optional
+
+        from typing_extensions import TypeAliasType
+
+        Tree = TypeAliasType("Tree", "dict[str, Optional[Tree]]")
+    ''')
+    tree = files["models/_tree.py"]
+    assert "from typing import Optional" in tree and "from __future__ import annotations" in tree
+
+
 # --- the generated SDK ------------------------------------------------------------------------
 
 

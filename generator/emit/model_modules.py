@@ -216,9 +216,18 @@ def _used(node: ast.stmt) -> set[str]:
                 skip.update(id(c) for c in ast.walk(sub.slice))
             elif isinstance(sub, ast.Call):  # Field(...), tag_dispatch(...): values, not types
                 skip.update(id(c) for c in ast.walk(sub))
-            elif isinstance(sub, ast.Constant) and id(sub) not in skip and isinstance(sub.value, str) and sub.value.isidentifier():
-                out.add(sub.value)
+            elif isinstance(sub, ast.Constant) and id(sub) not in skip and isinstance(sub.value, str):
+                out |= _names_in(sub.value)
     return out
+
+
+def _names_in(quoted: str) -> set[str]:
+    """Names in a quoted annotation (``"Node"``, ``"dict[str, Optional[Node]]"``)."""
+    try:
+        expr = ast.parse(quoted.strip(), mode="eval")
+    except SyntaxError:
+        return set()
+    return {sub.id for sub in ast.walk(expr) if isinstance(sub, ast.Name)}
 
 
 def _type_positions(node: ast.stmt) -> list[ast.expr]:
