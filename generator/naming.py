@@ -118,9 +118,14 @@ def class_name(text: str) -> str:
     return model_name(text)
 
 
+# File names some file systems reserve whatever the extension (CON.py cannot exist on Windows).
+RESERVED_FILE_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {f"lpt{i}" for i in range(1, 10)})
+
+
 def module(text: str) -> str:
+    """Module (file) names: snake_case, never a builtin, private or reserved file name."""
     name = snake(text)
-    if name in BUILTIN_NAMES or name.startswith("_"):
+    if name in BUILTIN_NAMES or name.startswith("_") or name in RESERVED_FILE_NAMES:
         name += "_"
     return name
 

@@ -160,3 +160,43 @@ def test_progress_shows_on_a_terminal_only_and_verbose_lists_files(tmp_path: Pat
     assert res.returncode == 0, res.stderr
     assert "wrote: t/sdk.py" in res.stderr
     assert "[sdkgen]" not in res.stderr  # not a terminal
+
+
+def test_writer_refuses_symlinks_that_point_elsewhere(tmp_path: Path) -> None:
+    from generator.emit.fileset import FileSet
+    from generator.write import WriteError, write
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "pkg").symlink_to(outside, target_is_directory=True)
+    files = FileSet()
+    files.add("pkg/evil.py", "x = 1\n")
+    with pytest.raises(WriteError, match="symlink"):
+        write(files, out)
+    assert list(outside.iterdir()) == []
+    (out / "pkg").unlink()
+    (out / "README.md").symlink_to(outside / "target.md")
+    files = FileSet()
+    files.add("README.md", "hello")
+    with pytest.raises(WriteError, match="symlink"):
+        write(files, out)
+    assert not (outside / "target.md").exists()
+
+
+def test_reserved_and_case_colliding_group_names_get_distinct_safe_modules(tmp_path: Path) -> None:
+    spec = tmp_path / "names.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths:\n"
+        "  /a: {get: {operationId: a, tags: [CON], responses: {'204': {description: ok}}}}\n"
+        "  /b: {get: {operationId: b, tags: [con], responses: {'204': {description: ok}}}}\n"
+        "  /c: {get: {operationId: c, tags: ['../../etc'], responses: {'204': {description: ok}}}}\n"
+    )
+    out = tmp_path / "out"
+    res = sdkgen("generate", str(spec), "-o", str(out), "--package-name", "n")
+    assert res.returncode == 0, res.stderr
+    modules = sorted(p.name for p in (out / "n" / "resources").glob("*.py"))
+    assert "con.py" not in modules and "con_.py" in modules
+    assert len({m.lower() for m in modules}) == len(modules)
+    assert all(p.resolve().is_relative_to(out.resolve()) for p in out.rglob("*"))
