@@ -17,7 +17,7 @@ class Forked:
         self.fn, self.args = fn, args
         self.pid = 0
         self.fd = -1
-        if not sys.platform.startswith("linux") or os.environ.get("SDKGEN_JOBS", "").strip() == "1":
+        if not sys.platform.startswith("linux"):
             return
         try:
             read, write = os.pipe()

@@ -11,6 +11,7 @@ from pathlib import Path
 from . import __version__
 from .cache import Cache, open_cache
 from .config import Config, find_config
+from .emit.format import default_jobs
 from .diff import render_markdown, render_text
 from .history import CHANGELOG, Previous
 from .pipeline import diff_specs, generate_outcome, validate_only
@@ -43,8 +44,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="do not read or write the cache of black, model generator, validator and run results")
         p.add_argument("--cache-dir", type=Path, metavar="DIR",
                        help="cache folder (default: $SDKGEN_CACHE_DIR, else $XDG_CACHE_HOME/sdkgen or ~/.cache/sdkgen)")
-        p.add_argument("--timings", "-v", "--verbose", dest="timings", action="store_true",
+        p.add_argument("--timings", action="store_true",
                        help="print how long each stage took (load, validate, build, templates, models, black, write)")
+        p.add_argument("-v", "--verbose", action="store_true", help="--timings, and every file written or removed")
         if name == "generate":
             p.add_argument("--fail-on-change", action="store_true",
                            help="exit 1 when any file was written or removed (for pre-commit hooks)")
@@ -134,7 +136,7 @@ def _generate_or_check(args: argparse.Namespace, config: Config) -> int:
             timings.finish()
         if cache is not None:
             cache.close()
-        if args.timings:
+        if args.timings or args.verbose:
             print(timings.render(), file=sys.stderr)
             print(f"sdkgen: cache: {f'{cache.root}: {cache.summary()}' if cache else 'off'}", file=sys.stderr)
 
@@ -147,7 +149,7 @@ def _run(args: argparse.Namespace, config: Config, own: Config, spec: Path, out:
     result = generate_outcome(spec, package=package, dist_name=args.project_name or own.dist_name,
                               strict=strict, allow_partial=args.allow_partial, previous=previous,
                               versioning=config.versioning, allow_remote_refs=args.allow_remote_refs,
-                              ref_root=args.ref_root, cache=cache, timings=timings)
+                              ref_root=args.ref_root, cache=cache, timings=timings, jobs=default_jobs())
     if not args.quiet:
         for problem in result.problems:
             if problem.level != "note" or problem.drops_operation:
@@ -170,7 +172,7 @@ def _run(args: argparse.Namespace, config: Config, own: Config, spec: Path, out:
         changed = write(result.files, out)
     if isinstance(timings, ProgressTimings):
         timings.finish()
-    if args.timings:  # --verbose: every file written or removed
+    if args.verbose:  # every file written or removed
         for path in changed:
             print(f"wrote: {path}" if path in result.files else f"removed: {path}", file=sys.stderr)
     if not args.quiet:

@@ -46,16 +46,17 @@ def check_problems(problems: list[Problem], *, allow_partial: bool) -> None:
 def generate(spec: Path, *, package: str, dist_name: str | None = None, strict: bool = False,
              allow_partial: bool = False, previous: Previous | None = None, versioning: str = "semver",
              allow_remote_refs: bool = False, ref_root: Path | None = None,
-             cache: Cache | None = None, timings: Timings | None = None) -> Result:
-    """`cache` (generator/cache.py) and `timings` change no byte of the result."""
+             cache: Cache | None = None, timings: Timings | None = None, jobs: int = 1) -> Result:
+    """`cache` (generator/cache.py), `timings` and `jobs` (processes: more than one forks the
+    validator and black workers, Linux only) change no byte of the result."""
     return _generate(spec, package=package, dist_name=dist_name, strict=strict, allow_partial=allow_partial,
                      previous=previous, versioning=versioning, allow_remote_refs=allow_remote_refs,
-                     ref_root=ref_root, cache=cache, timings=timings or Timings())[0]
+                     ref_root=ref_root, cache=cache, timings=timings or Timings(), jobs=jobs)[0]
 
 
 def _generate(spec: Path, *, package: str, dist_name: str | None, strict: bool, allow_partial: bool,
               previous: Previous | None, versioning: str, allow_remote_refs: bool, ref_root: Path | None,
-              cache: Cache | None, timings: Timings) -> tuple[Result, Document, SdkIR]:
+              cache: Cache | None, timings: Timings, jobs: int) -> tuple[Result, Document, SdkIR]:
     """The run, plus the loaded document and the IR before versioning (for the run cache)."""
     if not _PACKAGE.match(package):
         raise SpecError([Problem("error", "", f"package name {package!r} is not a valid lowercase Python package name")])
@@ -63,11 +64,12 @@ def _generate(spec: Path, *, package: str, dist_name: str | None, strict: bool, 
         raise SpecError([Problem("error", "", f"project name {dist_name!r} is not a valid distribution name")])
     with timings.stage("load"):
         doc = load(spec, allow_remote_refs=allow_remote_refs, ref_root=ref_root)
-    # The validator runs in a child process while this one builds and emits; its problems still
-    # decide first (nothing is returned, so nothing written, before they are in), as when it ran
-    # alone: only the time of a run that fails changes.
-    validation = _Validation(doc, strict, cache, timings)
+    # With jobs > 1 the validator runs in a child process while this one builds and emits; its
+    # problems still decide first (nothing is returned, so nothing written, before they are in),
+    # as when it ran alone: only the time of a run that fails changes.
+    validation = _Validation(doc, strict, cache, timings, parallel=jobs > 1)
     try:
+        validation.check_if_done(doc)  # from the cache, or run here: an invalid spec stops now
         emitted = None
         try:
             with timings.stage("build"):
@@ -75,7 +77,7 @@ def _generate(spec: Path, *, package: str, dist_name: str | None, strict: bool, 
             if not _fatal(build_problems, strict=strict, allow_partial=allow_partial):
                 with timings.stage("history"):
                     history = apply(ir, previous, versioning=versioning)
-                files = emit_stage.emit(history.ir, cache=cache, timings=timings,
+                files = emit_stage.emit(history.ir, cache=cache, timings=timings, jobs=jobs,
                                         checkpoint=lambda: validation.check_if_done(doc))
                 emitted = history, files
         except Exception:
@@ -109,7 +111,7 @@ class _Validation:
     problems carry lines, so the key has the files' text, not only their data); else in a forked
     child process (Linux) while the caller goes on; else right away."""
 
-    def __init__(self, doc: Document, strict: bool, cache: Cache | None, timings: Timings) -> None:
+    def __init__(self, doc: Document, strict: bool, cache: Cache | None, timings: Timings, *, parallel: bool) -> None:
         self.doc, self.strict, self.cache, self.timings = doc, strict, cache, timings
         self._problems: list[Problem] | None = None
         self._child: Any = None
@@ -127,22 +129,27 @@ class _Validation:
             if self._problems is not None:
                 timings.note("validate", "from the cache")
                 return
-        from .background import Forked
+        if parallel:
+            from .background import Forked
 
-        self._child = Forked(_run_validator, doc, strict)
+            self._child = Forked(_run_validator, doc, strict)
+        else:
+            self.problems()  # here and now, before the SDK is built
 
     def problems(self) -> list[Problem]:
         if self._problems is None:
             with self.timings.stage("validate"):
                 if self._child is not None:
-                    self._problems, seconds, pid = self._child.result()
+                    problems, seconds, pid = self._child.result()
                     if pid != os.getpid():
                         self.timings.note("validate", f"{seconds:.3f} s in a child process; here: the wait for it")
                     self._child = None
-                else:  # pragma: no cover - always started in __init__
-                    self._problems = _run_validator(self.doc, self.strict)[0]
+                else:
+                    problems = _run_validator(self.doc, self.strict)[0]
             if self.cache is not None:
-                self.cache.put_json("validate", self.digest, [_problem_dict(p) for p in self._problems])
+                self.cache.put_json("validate", self.digest, [_problem_dict(p) for p in problems])
+            self._problems = problems
+            return list(problems)
         return list(self._problems)
 
     def check_if_done(self, doc: Document) -> None:
@@ -231,7 +238,7 @@ class Outcome:
 def generate_outcome(spec: Path, *, package: str, dist_name: str | None = None, strict: bool = False,
                      allow_partial: bool = False, previous: Previous | None = None, versioning: str = "semver",
                      allow_remote_refs: bool = False, ref_root: Path | None = None,
-                     cache: Cache | None = None, timings: Timings | None = None) -> Outcome:
+                     cache: Cache | None = None, timings: Timings | None = None, jobs: int = 1) -> Outcome:
     """`generate`, skipped altogether when the run cache has the result of the same run: same spec
     files (by content), options, previous surface and changelog, sdkgen code and tool versions.
     Then `sdkgen check` on an unchanged spec costs reading and hashing files, no generation."""
@@ -248,7 +255,7 @@ def generate_outcome(spec: Path, *, package: str, dist_name: str | None = None, 
         timings.note("run cache lookup", "miss")
     result, doc, ir = _generate(spec, package=package, dist_name=dist_name, strict=strict, allow_partial=allow_partial,
                                 previous=previous, versioning=versioning, allow_remote_refs=allow_remote_refs,
-                                ref_root=ref_root, cache=cache, timings=timings)
+                                ref_root=ref_root, cache=cache, timings=timings, jobs=jobs)
     outcome = Outcome(result.files, result.problems, result.coverage, result.ir.operation_count,
                       result.changes, result.old_version)
     if cache is not None and run_key is not None:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from generator.cache import Cache, key
-from generator.emit import format as fmt
 from generator.pipeline import generate, generate_outcome
 from generator.problems import SpecError
 
@@ -91,32 +90,59 @@ def test_an_unusable_cache_folder_is_no_cache(tmp_path: Path) -> None:
     assert sum(cache.hits.values()) == 0
 
 
-def test_parallel_black_gives_the_same_text_as_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    sources = {f"m{i}.py": f"def f{i}( a,b ):\n  return {{'k':a,'v':[b]*{i}}}\n" * 30 for i in range(5)}
-    one = fmt.Formatter(None, jobs=1)
-    for name, source in sources.items():
-        one.add(name, source)
-    one.start()
-    monkeypatch.setattr(fmt, "POOL_MIN_BYTES", 0)
-    many = fmt.Formatter(None, jobs=2)
-    for name, source in list(sources.items())[:3]:
-        many.add(name, source)
-    many.start()
-    for name, source in list(sources.items())[3:]:  # added while the workers run
-        many.add(name, source)
-    assert many.finish() == one.finish()
-    assert many.workers == (2 if fmt._can_fork() else 0)
+# Worker processes are forked from the process that formats: these tests fork from a fresh
+# interpreter, never from pytest's (a fork of pytest would count as a child as big as pytest in
+# the memory limits other tests measure with RUSAGE_CHILDREN).
+def _isolated(code: str) -> None:
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_a_black_failure_names_the_file(monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
-    monkeypatch.setattr(fmt, "POOL_MIN_BYTES", 0)
+def test_parallel_black_gives_the_same_text_as_one_process() -> None:
+    _isolated("""
+from generator.emit import format as fmt
+sources = {f"m{i}.py": f"def f{i}( a,b ):\\n  return {{'k':a,'v':[b]*{i}}}\\n" * 30 for i in range(5)}
+one = fmt.Formatter(None, jobs=1)
+for name, source in sources.items():
+    one.add(name, source)
+one.start()
+fmt.POOL_MIN_BYTES = 0
+many = fmt.Formatter(None, jobs=2)
+for name, source in list(sources.items())[:3]:
+    many.add(name, source)
+many.start()
+for name, source in list(sources.items())[3:]:  # added while the workers run
+    many.add(name, source)
+assert many.finish() == one.finish()
+assert many.workers == (2 if fmt._can_fork() else 0)
+for jobs in (1, 2):  # a black failure names the file, from a worker too
     black = fmt.Formatter(None, jobs=jobs)
-    black.add("good.py", "x = 1\n")
-    black.add("pkg/bad.py", "def (:\n")
+    black.add("good.py", "x = 1\\n")
+    black.add("pkg/bad.py", "def (:\\n")
     black.start()
-    with pytest.raises(RuntimeError, match="pkg/bad.py is not valid Python"):
+    try:
         black.finish()
+    except RuntimeError as exc:
+        assert "pkg/bad.py is not valid Python" in str(exc), exc
+    else:
+        raise AssertionError("no error")
+""")
+
+
+def test_one_process_and_several_give_the_same_sdk(tmp_path: Path) -> None:
+    spec = ROOT / "spec" / "mka1.yaml"  # big enough for worker processes
+    trees = []
+    for jobs in ("1", "2"):
+        out = tmp_path / jobs
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "SDKGEN_JOBS": jobs}
+        res = subprocess.run([sys.executable, "-m", "generator", "generate", str(spec), "-o", str(out),
+                              "--package-name", "mka1", "--no-cache", "--timings"], cwd=ROOT, env=env,
+                             capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr
+        assert ("worker processes" in res.stderr) == (jobs == "2")
+        trees.append(tree(out))
+    assert trees[0] == trees[1]
 
 
 def test_run_cache_skips_generation_for_the_same_inputs(tmp_path: Path) -> None:
@@ -207,29 +233,38 @@ def test_an_invalid_spec_still_fails_as_invalid(tmp_path: Path) -> None:
 
 
 def test_forked_call_gives_its_result_or_its_real_error() -> None:
-    import time
+    _isolated("""
+import sys, time
+from generator.background import Forked
+assert Forked(sum, [1, 2, 3]).result() == 6
+try:
+    Forked(divmod, 1, 0).result()  # run again here, so the error is the real one
+except ZeroDivisionError:
+    pass
+else:
+    raise AssertionError("no error")
+slow = Forked(time.sleep, 60)
+assert not slow.done() or not sys.platform.startswith("linux")
+slow.cancel()  # killed and reaped, not waited for
+""")
 
-    from generator.background import Forked
 
-    assert Forked(sum, [1, 2, 3]).result() == 6
-    with pytest.raises(ZeroDivisionError):  # run again here, so the error is the real one
-        Forked(divmod, 1, 0).result()
-    slow = Forked(time.sleep, 60)
-    assert not slow.done() or not sys.platform.startswith("linux")
-    slow.cancel()  # killed and reaped, not waited for
-
-
-def test_a_checkpoint_stops_emit_before_black_is_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.emit import emit
-    from generator.history import apply
-    from generator.ir import build
-    from generator.load import load
-
-    monkeypatch.setattr(fmt, "POOL_MIN_BYTES", 0)  # with workers running
-    ir, _ = build(load(SPEC), package="stream_sdk")
-
-    def stop() -> None:
-        raise SpecError([])
-
-    with pytest.raises(SpecError):
-        emit(apply(ir, None).ir, checkpoint=stop)
+def test_a_checkpoint_stops_emit_before_black_is_waited_for() -> None:
+    _isolated(f"""
+from pathlib import Path
+from generator.emit import emit, format as fmt
+from generator.history import apply
+from generator.ir import build
+from generator.load import load
+from generator.problems import SpecError
+fmt.POOL_MIN_BYTES = 0  # with workers running
+ir, _ = build(load(Path({str(SPEC)!r})), package="stream_sdk")
+def stop():
+    raise SpecError([])
+try:
+    emit(apply(ir, None).ir, checkpoint=stop, jobs=2)
+except SpecError:
+    pass
+else:
+    raise AssertionError("not stopped")
+""")

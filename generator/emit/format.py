@@ -202,9 +202,9 @@ class Formatter:
     from the cache at once, the others formatted in worker processes, largest first, when there
     is enough to do, else here."""
 
-    def __init__(self, cache: Cache | None = None, jobs: int | None = None) -> None:
+    def __init__(self, cache: Cache | None = None, jobs: int = 1) -> None:
         self.cache = cache
-        self.jobs = default_jobs() if jobs is None else max(1, jobs)
+        self.jobs = max(1, jobs)
         self._files: dict[str, list[tuple[str, str, int]]] = {}
         self._owner: dict[str, str] = {}  # piece text -> the first file it came from (for errors)
         self._results: dict[str, str] = {}  # piece text -> black's output

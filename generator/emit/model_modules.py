@@ -208,7 +208,12 @@ def _call_on(node: ast.Expr) -> str | None:
 def _used(node: ast.stmt) -> set[str]:
     """Names a statement reads, including quoted forward references (``"Node"``) where a type
     is expected; literal values, call arguments and docstrings are text, not names."""
-    out = {sub.id for sub in ast.walk(node) if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load)}
+    out = {
+        sub.id
+        for part in _code_parts(node)
+        for sub in ast.walk(part)
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load)
+    }
     for root in _type_positions(node):
         skip: set[int] = set()
         for sub in ast.walk(root):
@@ -228,6 +233,15 @@ def _names_in(quoted: str) -> set[str]:
     except SyntaxError:
         return set()
     return {sub.id for sub in ast.walk(expr) if isinstance(sub, ast.Name)}
+
+
+def _code_parts(node: ast.stmt) -> list[ast.AST]:
+    """The parts of a statement that can name something: a class without its docstrings."""
+    if not isinstance(node, ast.ClassDef):
+        return [node]
+    parts: list[ast.AST] = [*node.bases, *node.keywords, *node.decorator_list]
+    parts += [stmt for stmt in node.body if not _is_docstring(stmt)]
+    return parts
 
 
 def _type_positions(node: ast.stmt) -> list[ast.expr]:

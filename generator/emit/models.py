@@ -46,7 +46,7 @@ def _named_by_methods(ir: SdkIR) -> frozenset[str]:
     for group in ir.groups:
         for op in group.operations:
             for lit in (op.response_lit, op.event_lit, *(e.model_lit for e in op.errors)):
-                value = ast.literal_eval(lit)
+                value = ast.literal_eval(lit) if lit != "None" else None
                 if isinstance(value, str):
                     names.add(value)
             for signature in op.signatures:

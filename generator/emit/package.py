@@ -37,18 +37,18 @@ def _environment(root: Path) -> jinja2.Environment:
 
 
 def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = None,
-         checkpoint: Callable[[], None] | None = None) -> FileSet:
+         checkpoint: Callable[[], None] | None = None, jobs: int = 1) -> FileSet:
     """The files of the SDK. Python files go through black (`Formatter`: cached, and in worker
     processes while datamodel-code-generator runs here); `cache` and `timings` change no byte.
     `checkpoint` is called before waiting for black: it may stop the run (the validator, running
-    meanwhile, found errors)."""
+    meanwhile, found errors). `jobs`: processes for black (more than one: forked workers)."""
     timings = timings or Timings()
     started = time.perf_counter()
     root = templates_root()
     env = _environment(root)
     files = FileSet()
     pkg = ir.package
-    black = Formatter(cache)
+    black = Formatter(cache, jobs)
 
     def render(template: str, path: str, **extra: object) -> None:
         source = env.get_template(template).render(ir=ir, **extra)

@@ -296,10 +296,14 @@ def _apply(source: str, edits: list[tuple[int, int, int, int, str]]) -> str:
     for line in lines:
         starts.append(starts[-1] + len(line))
     data = source.encode()
-    for line, col, end_line, end_col, text in sorted(edits, reverse=True):
+    chunks: list[bytes] = []
+    at = 0
+    for line, col, end_line, end_col, text in sorted(edits):
         begin, end = starts[line - 1] + col, starts[end_line - 1] + end_col
-        data = data[:begin] + text.encode() + data[end:]
-    return data.decode()
+        chunks += [data[at:begin], text.encode()]
+        at = end
+    chunks.append(data[at:])
+    return b"".join(chunks).decode()
 
 
 def _add_imports(source: str, runtime_module: str) -> str:

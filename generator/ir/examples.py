@@ -33,6 +33,8 @@ def value_for(schema: Any, deref: Deref, depth: int = 0) -> Any:
     if depth > 2 * _MAX_DEPTH:  # references that loop through unions
         return None
     schema = deref(schema) if isinstance(schema, dict) else {}
+    if depth >= _MAX_DEPTH and _nullable(schema, deref):  # stop a recursive structure with null
+        return None
     found, value = first_example(schema)
     if found:
         return value
@@ -87,3 +89,10 @@ def python_source(value: Any, depth: int = 0) -> str:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return text.literal(value)
     return text.literal(str(value))
+
+
+def _nullable(schema: dict[str, Any], deref: Deref) -> bool:
+    kind = schema.get("type")
+    if schema.get("nullable") is True or kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return True
+    return any(isinstance(m, dict) and deref(m).get("type") == "null" for m in (schema.get("anyOf") or []) + (schema.get("oneOf") or []))

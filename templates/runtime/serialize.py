@@ -11,6 +11,7 @@ import base64
 import datetime
 import enum
 import json
+import re
 from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 from urllib.parse import quote, urlencode
 
@@ -112,8 +113,13 @@ def _object_items(value: Mapping[Any, Any]) -> list[tuple[str, str]]:
     return [(_text(k), _text(v)) for k, v in value.items() if _given(v)]
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")  # what quote() leaves as it is
+
+
 def _enc(text: str) -> str:
     # safe="" so "/", "?", "#", "," and "%" inside a value can never change the URL's meaning.
+    if _UNRESERVED.fullmatch(text):  # most IDs: nothing to encode, and quote() is slow
+        return text
     return quote(text, safe="")
 
 
@@ -124,6 +130,8 @@ def _same(text: str) -> str:
 def _items(value: Any, explode: bool, enc: Callable[[str], str]) -> list[str]:
     """The encoded pieces of a simple-style value: array items, ``k=v`` (explode) or
     ``k, v`` (no explode) for objects, or the one scalar."""
+    if type(value) is str:  # the common case first: one plain string
+        return [enc(value)]
     value = _shape(value)
     if isinstance(value, Mapping):
         pairs = _object_items(value)

@@ -36,13 +36,17 @@ def request_url(base: str, path: str, query: str | None) -> httpx.URL | str:
         or (query is not None and not _QUERY.fullmatch(query))
     ):
         return base + path if query is None else f"{base}{path}?{query}"
-    url = _new_url()
-    url._uri_reference = parts._replace(path=parts.path + path, query=query)  # pyright: ignore[reportAttributeAccessIssue]
+    return _join(parts, path, query)
+
+
+def _join(parts: Any, path: str, query: str | None) -> httpx.URL:
+    # httpx's parse result: (scheme, userinfo, host, port, path, query, fragment); _works()
+    # checks this against httpx before the first use.
+    url = httpx.URL.__new__(httpx.URL)
+    url._uri_reference = type(parts)(  # pyright: ignore[reportAttributeAccessIssue]
+        parts.scheme, parts.userinfo, parts.host, parts.port, parts.path + path, query, None
+    )
     return url
-
-
-def _new_url() -> Any:
-    return httpx.URL.__new__(httpx.URL)
 
 
 @lru_cache(maxsize=64)
@@ -66,7 +70,12 @@ def _base(base: str) -> Any:
 def _works(parsed: Any) -> bool:
     """A joined URL equals the one httpx makes from the string."""
     sample_path, sample_query = "/a%20b/c", "x=1&y=%2F"
-    url = _new_url()
-    url._uri_reference = parsed._replace(path=parsed.path + sample_path, query=sample_query)
+    url = _join(parsed, sample_path, sample_query)
     expected = httpx.URL(f"{parsed.scheme}://{parsed.authority}{parsed.path}{sample_path}?{sample_query}")
-    return url == expected and url.raw_path == expected.raw_path and url.host == expected.host
+    return (
+        url == expected
+        and url.raw_path == expected.raw_path
+        and url.host == expected.host
+        and url.port == expected.port
+        and url._uri_reference == expected._uri_reference  # pyright: ignore[reportAttributeAccessIssue]
+    )
