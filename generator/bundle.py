@@ -30,7 +30,7 @@ from typing import Any
 
 from . import naming
 from .load import MAX_BYTES, MAX_DEPTH, PointerMap, Source, parse_source
-from .problems import Problem, SpecError, pointer_join
+from .problems import MISSING, Problem, SpecError, pointer_get, pointer_join
 
 UNRESOLVED = "x-sdkgen-unresolved-ref"
 
@@ -311,18 +311,8 @@ _MISSING = object()
 
 
 def _get(data: Any, pointer: str) -> Any:
-    node = data
-    if not pointer:
-        return node
-    for part in pointer.split("/")[1:]:
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return _MISSING
-    return node
+    node = pointer_get(data, pointer)
+    return _MISSING if node is MISSING else node
 
 
 def _escape(name: str) -> str:

@@ -47,3 +47,20 @@ def pointer_join(base: str, *parts: object) -> str:
     for part in parts:
         out += "/" + str(part).replace("~", "~0").replace("/", "~1")
     return out
+
+
+MISSING = object()
+
+
+def pointer_get(data: object, pointer: str) -> object:
+    """The node at a JSON pointer ("" is the root), or MISSING."""
+    node = data
+    for part in pointer.split("/")[1:] if pointer else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return MISSING
+    return node

@@ -17,7 +17,7 @@ import copy
 from typing import Any
 
 from .. import naming
-from ..problems import Problem, pointer_join
+from ..problems import MISSING, Problem, pointer_get, pointer_join
 from . import text
 
 SCHEMA_PREFIX = "#/components/schemas/"
@@ -80,16 +80,10 @@ class SchemaSet:
         if not ref.startswith("#"):
             self._problems.append(self._doc.problem("error", ptr, f"external $ref {ref!r} was not bundled"))
             return None
-        node: Any = self._data
-        for part in ref[1:].split("/")[1:]:
-            part = part.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                self._problems.append(self._doc.problem("error", ptr, f"$ref {ref!r} points to nothing"))
-                return None
+        node: Any = pointer_get(self._data, ref[1:])
+        if node is MISSING:
+            self._problems.append(self._doc.problem("error", ptr, f"$ref {ref!r} points to nothing"))
+            return None
         return node if isinstance(node, dict) else None
 
     def deref(self, schema: Any, ptr: str) -> dict[str, Any]:
