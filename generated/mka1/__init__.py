@@ -10,7 +10,7 @@ from ._runtime.raw import RawResponse
 from ._runtime.types import NOT_GIVEN, BackoffStrategy, NotGiven, RetryConfig
 from .sdk import SDK
 
-__version__ = "2.0.0"
+__version__ = "1.1.0"
 
 __all__ = [
     "SDK",

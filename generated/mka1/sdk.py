@@ -95,7 +95,7 @@ class SDK(BaseSDK):
             async_client=async_client,
             models_module="mka1.models",
             errors_module="mka1.errors",
-            user_agent="mka1/2.0.0 sdkgen/0.1.0 python",
+            user_agent="mka1/1.1.0 sdkgen/0.1.0 python",
             logger_name="mka1",
             param_defaults={
                 ("header", "x-on-behalf-of"): x_on_behalf_of,
