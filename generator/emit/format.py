@@ -22,6 +22,7 @@ import time
 from typing import Any
 
 from ..cache import Cache, key
+from .source_lines import source_lines
 
 LINE_LENGTH = 100
 TARGET = "py310"
@@ -119,7 +120,7 @@ def split_module(source: str) -> list[tuple[str, str, int]] | None:
         opening = i + 1
     if not opening or opening == len(body) or not isinstance(body[opening - 1], (ast.Import, ast.ImportFrom)):
         return None
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     end = body[opening - 1].end_lineno or 0
     pieces = [("import", "".join(lines[:end]), 0)]
     for node in body[opening:]:

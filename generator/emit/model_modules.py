@@ -22,6 +22,7 @@ import ast
 from dataclasses import dataclass, field
 
 from .. import naming
+from .source_lines import source_lines
 
 LINE_LENGTH = 100
 _INIT_DOC = '''"""Models of the API.
@@ -50,7 +51,7 @@ def split_models(source: str, package: str, header: str, roots: frozenset[str] =
     models the SDK's methods name (results, events, errors, arguments): each keeps a module of
     its own."""
     tree = ast.parse(source)
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     imports = _imports(tree)
     units = _units(tree, lines)
     defined = {name: i for i, unit in enumerate(units) for name in unit.names}

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..ir.text import literal
+from .source_lines import source_lines
 
 # Annotation names that stand for JSON scalars (never a JSON object).
 _SCALAR_NAMES = frozenset(
@@ -57,17 +58,35 @@ def add_tag_dispatch(source: str, runtime_module: str) -> str:
     while True:  # one pass per nesting level: a union inside a member of another one
         tree = ast.parse(source)
         classes, aliases = _classes(tree), _aliases(tree)
+        segment = _Segments(source)
         edits: list[tuple[int, int, int, int, str]] = []
         for node, parent in _walk_with_parent(tree):
             if not _is_union(node) or _is_union(parent) or _already_discriminated(node, parent):
                 continue
-            text = _rewrite(node, source, classes, aliases)  # type: ignore[arg-type]
+            text = _rewrite(node, segment, classes, aliases)  # type: ignore[arg-type]
             if text is not None:
                 edits.append((node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or 0, text))
         edits = [e for e in edits if not any(o is not e and _inside(o, e) for o in edits)]
         if not edits:
             return _add_imports(source, runtime_module) if changed else source
         source, changed = _apply(source, edits), True
+
+
+class _Segments:
+    """``ast.get_source_segment`` for many nodes of one source: it splits the whole source on
+    every call, which made this pass quadratic in the module's size."""
+
+    def __init__(self, source: str) -> None:
+        self._lines = [line.encode() for line in source_lines(source)]
+
+    def __call__(self, node: ast.expr) -> str:
+        # ast offsets are in UTF-8 bytes; lines are 1-based
+        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        start, end = node.col_offset, node.end_col_offset or 0
+        if first == last:
+            return self._lines[first][start:end].decode()
+        parts = [self._lines[first][start:], *self._lines[first + 1:last], self._lines[last][:end]]
+        return b"".join(parts).decode()
 
 
 def _inside(inner: tuple[int, int, int, int, str], outer: tuple[int, int, int, int, str]) -> bool:
@@ -211,7 +230,7 @@ def _kind(node: ast.expr, aliases: dict[str, ast.expr], depth: int = 0) -> str:
 # --- the rewrite ------------------------------------------------------------------------------
 
 
-def _rewrite(node: ast.BinOp, source: str, classes: dict[str, _Class], aliases: dict[str, ast.expr]) -> str | None:
+def _rewrite(node: ast.BinOp, segment: _Segments, classes: dict[str, _Class], aliases: dict[str, ast.expr]) -> str | None:
     members = _members(node)
     nullable = any(isinstance(m, ast.Constant) and m.value is None for m in members)
     members = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
@@ -243,7 +262,7 @@ def _rewrite(node: ast.BinOp, source: str, classes: dict[str, _Class], aliases: 
         args.append(f"attr={literal(attr)}")
     if others:
         args.append("fallback=True")
-    union = " | ".join(ast.get_source_segment(source, m) or "" for m in members)
+    union = " | ".join(segment(m) for m in members)
     text = f"Annotated[{union}, tag_dispatch({', '.join(args)})]"
     return f"{text} | None" if nullable else text
 
@@ -316,7 +335,7 @@ def _add_imports(source: str, runtime_module: str) -> str:
     future = next(
         (n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "__future__"), None
     )
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     at = future.end_lineno if future is not None and future.end_lineno is not None else 0
     added = ([] if have_annotated else ["from typing import Annotated\n"]) + [
         f"from {runtime_module} import tag_dispatch\n"

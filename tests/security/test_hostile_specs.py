@@ -74,3 +74,39 @@ print("methods", len(methods), "calls", len(calls))
         assert "__import__" not in names, path
         attrs = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
         assert "touch" not in attrs, path
+
+
+def test_line_separators_in_spec_text_keep_the_models_valid(tmp_path: Path) -> None:
+    """`\\u2028`, `\\x85`, form feeds and friends end a line for `str.splitlines` but not for the
+    parser; descriptions holding them once made the model splitter cut a class in half."""
+    odd = "one\u2028two\x85three\u2029four\x0cfive\x1csix"
+    spec = {
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"operationId": "getA", "description": odd, "responses": {"200": {
+            "description": odd, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}}},
+        "components": {"schemas": {
+            "A": {"type": "object", "description": odd, "properties": {
+                "note": {"type": "string", "description": odd},
+                "pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}]}}},
+            "Cat": {"type": "object", "description": odd, "required": ["type"],
+                    "properties": {"type": {"type": "string", "enum": ["cat"]}, "lives": {"type": "integer"}}},
+            "Dog": {"type": "object", "description": odd, "required": ["type"],
+                    "properties": {"type": {"type": "string", "enum": ["dog"]}}},
+        }},
+    }
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(spec))
+    out = tmp_path / "out"
+    gen = subprocess.run([sys.executable, "-m", "generator", "generate", str(path), "-o", str(out), "--package-name", "odd"],
+                         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert gen.returncode == 0, gen.stderr
+    for module in out.rglob("*.py"):
+        ast.parse(module.read_text("utf-8"), str(module))  # every file parses
+    probe = """
+from odd import models
+a = models.A.model_validate({"note": "n", "pet": {"type": "cat", "lives": 9}})
+print(type(a.pet).__name__, a.pet.lives)
+"""
+    run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["Cat", "9"]
