@@ -5,7 +5,8 @@ Run by ``benchmarks/run.py`` with the python of the variant's own venv. Prints o
 
 KIND is ``cold`` (process start -> first call done), ``warm`` (CPU per call after warm-up) or
 ``sse`` (events/s and RSS over one long stream). Nothing but ``sys`` and ``time`` is imported
-before a cold run's clock starts, so every variant pays the same fixed cost.
+before a cold run's clock starts, so every variant pays the same fixed cost. The ``anatomy``
+variant also calls one private method of ours, to time the creation of the HTTP client apart.
 """
 
 import sys
@@ -63,6 +64,33 @@ def cold_ours(base, mark, extra):
     mark("import")
     sdk = SDK(bearer_auth=TOKEN, server_url=base)
     mark("ctor")
+    res = sdk.llm.responses.get(response_id=RESPONSE_ID)
+    assert res.id == RESPONSE_ID
+    mark("call")
+
+
+def cold_anatomy(base, mark, extra):
+    """Our cold start cut into steps (each mark is where one ends), to show where it goes:
+    the same work as ``cold_ours``, with the imports the SDK makes done one by one first."""
+    import json  # noqa: F401
+
+    import httpx  # noqa: F401
+
+    mark("httpx")
+    import pydantic.main  # noqa: F401  (what `import pydantic` defers until BaseModel is used)
+
+    mark("pydantic")
+    from mka1 import SDK
+
+    mark("import")
+    sdk = SDK(bearer_auth=TOKEN, server_url=base)
+    mark("ctor")
+    from mka1 import models
+
+    models.ResponseObject  # noqa: B018  (its module and the models it names: classes, no validators yet)
+    mark("models")
+    sdk._core._get_client()  # the httpx.Client (TLS context included) the first call would make
+    mark("client")
     res = sdk.llm.responses.get(response_id=RESPONSE_ID)
     assert res.id == RESPONSE_ID
     mark("call")
@@ -277,7 +305,12 @@ def run_cold(variant, base, extra):
 
     globals()["cold_" + variant.replace("-", "_")](base, mark, extra)
     done_wall, done_cpu, rss_call = marks["call"]
+    steps, last = {}, T_START
+    for name, (wall, _cpu, _rss) in marks.items():  # dicts keep the order the marks were made in
+        steps[name] = wall - last
+        last = wall
     return {
+        "steps": steps,
         "t_start": T_START,
         "t_done": done_wall,
         "import_s": marks["import"][0] - T_START,

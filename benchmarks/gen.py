@@ -14,7 +14,7 @@ from typing import Any
 
 
 def run_tool(cmd: list[str], *, cwd: Path, env: dict[str, str], timeout: float,
-             count: bytes | None = None) -> dict[str, Any]:
+             count: bytes | None = None, timings: bool = False) -> dict[str, Any]:
     """Run ``cmd``; wall s, CPU s (user+sys, with waited-for children), peak RSS, exit code, and
     how often ``count`` occurs in its output."""
     log = Path(cwd) / f".bench-{os.getpid()}-{time.monotonic_ns()}.log"
@@ -37,6 +37,7 @@ def run_tool(cmd: list[str], *, cwd: Path, env: dict[str, str], timeout: float,
     tail = output[-1500:].decode("utf-8", "replace")
     log.unlink()
     return {
+        **({"stages": parse_timings(output.decode("utf-8", "replace"))} if timings else {}),
         "matches": output.count(count) if count else None,
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
@@ -45,6 +46,25 @@ def run_tool(cmd: list[str], *, cwd: Path, env: dict[str, str], timeout: float,
         "timed_out": wall >= timeout,
         "tail": tail if proc.returncode else "",
     }
+
+
+_STAGE = re.compile(r"^  (\S.*?)\s+(\d+\.\d{3})(?:\s+\((.*)\))?$")
+
+
+def parse_timings(text: str) -> dict[str, float]:
+    """Stage → seconds from the table `sdkgen generate --timings` prints (`generator/timings.py`)."""
+    stages: dict[str, float] = {}
+    inside = False
+    for line in text.splitlines():
+        if line.startswith("sdkgen: timings"):
+            inside = True
+            continue
+        match = _STAGE.match(line) if inside else None
+        if match is None:
+            inside = inside and line.startswith("  ")
+            continue
+        stages[match.group(1)] = float(match.group(2))
+    return stages
 
 
 def _load(text: str, suffix: str) -> Any:

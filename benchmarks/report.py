@@ -112,22 +112,25 @@ WARM_NAMES = {
     "openai": "openai `client.responses.retrieve(...)`",
     "meetkai": "meetkai-mka1 `sdk.llm.responses.get(...)`",
 }
-COLD_ORDER = ["bare", "httpx-json", "ours", "openai", "meetkai", "synth-small", "synth-big"]
+COLD_ORDER = ["bare", "httpx-json", "ours", "anatomy", "openai", "meetkai", "synth-small", "synth-big"]
 COLD_NAMES = {
     "bare": "python, nothing imported",
     "httpx-json": "raw httpx + json.loads",
     "ours": "**ours** (MKA1 SDK)",
+    "anatomy": "ours, step by step (table below)",
     "openai": "openai",
     "meetkai": "meetkai-mka1",
     "synth-small": "ours, synthetic {small} operations",
     "synth-big": "ours, synthetic {big} operations",
 }
 GEN_ORDER = ["sdkgen generate (cold)", "sdkgen check (unchanged)", "sdkgen regenerate (one-schema edit)",
+             "sdkgen generate (cold, one process, --timings)",
              "openapi-python-client", "dcg-black", "dcg-builtin"]
 GEN_NAMES = {
     "sdkgen generate (cold)": "**sdkgen generate** (cold, empty output folder)",
     "sdkgen check (unchanged)": "**sdkgen check** (unchanged spec)",
     "sdkgen regenerate (one-schema edit)": "**sdkgen generate** after a one-schema edit",
+    "sdkgen generate (cold, one process, --timings)": "sdkgen generate, cold, in one process (`SDKGEN_JOBS=1`; stages below)",
     "openapi-python-client": "openapi-python-client generate (default ruff hook)",
     "dcg-black": "datamodel-code-generator, models only, black+isort",
     "dcg-builtin": "datamodel-code-generator, models only, `--formatters builtin`",
@@ -137,6 +140,67 @@ GEN_NAMES = {
 def _order(rows: list[dict[str, Any]], order: list[str]) -> list[str]:
     present = _variants(rows)
     return [v for v in order if v in present] + [v for v in present if v not in order]
+
+
+ANATOMY_STEPS = [
+    ("start", "interpreter start (spawn → the client's first line)", None),
+    ("httpx", "`import httpx, json`", "import"),
+    ("pydantic", "`import pydantic.main` (pydantic's model machinery)", None),
+    ("import", "`from mka1 import SDK` (the runtime core and the resource tree; no models)", None),
+    ("ctor", "`SDK(...)`", None),
+    ("models", "`models.ResponseObject`: its module and the models it names (classes, validators deferred)", None),
+    ("client", "the `httpx.Client` (its TLS context: certifi's CA bundle)", "ctor"),
+    ("call", "the first `get`: validators built, pydantic's plugin lookup, request, validation", "call"),
+]
+
+
+def _anatomy(w: Callable[[str], None], cold: list[dict[str, Any]]) -> None:
+    """Where our cold start goes, step by step, next to raw httpx's steps."""
+    rows = [r for r in cold if r["variant"] == "anatomy" and "steps" in r and "spawn_to_call_s" in r]
+    raw = [r for r in cold if r["variant"] == "httpx-json" and "spawn_to_call_s" in r]
+    if not rows:
+        return
+    w("\nWhere our cold start goes (medians over every sample of the `anatomy` run; each step ends where the "
+      "next begins; raw httpx's own steps are beside the ones it shares):\n")
+    w("| step | ours (ms) | raw httpx + json.loads (ms) |")
+    w("|---|---|---|")
+    raw_steps = {"import": "import_s", "ctor": "ctor_s", "call": "call_s"}
+    for key_, label, raw_key in ANATOMY_STEPS:
+        if key_ == "start":
+            ours = [r["spawn_to_call_s"] - sum(r["steps"].values()) for r in rows]
+            theirs = [r["spawn_to_call_s"] - r["import_s"] - r["ctor_s"] - r["call_s"] for r in raw]
+        else:
+            ours = [r["steps"][key_] for r in rows if key_ in r["steps"]]
+            theirs = [r[raw_steps[raw_key]] for r in raw] if raw_key else []
+        w(f"| {label} | {med(ours) * 1000:.1f} | {f'{med(theirs) * 1000:.1f}' if theirs else '—'} |")
+    total = med([r["spawn_to_call_s"] for r in rows]) or 0.0
+    raw_total = med([r["spawn_to_call_s"] for r in raw]) or 0.0
+    w(f"| **spawn → first call** | **{total * 1000:.1f}** | **{raw_total * 1000:.1f}** |")
+
+
+STAGES_RUN = "sdkgen generate (cold, one process, --timings)"
+
+
+def _stages(w: Callable[[str], None], sub: list[dict[str, Any]], wall: dict[str, dict[int, float]]) -> None:
+    """What each stage of a cold generation costs, from `--timings` of the one-process run
+    (validator and black inline, so each stage's wall time is its CPU time), beside the whole
+    run of openapi-python-client in the same rounds."""
+    rows = [r for r in sub if r["variant"] == STAGES_RUN and r.get("stages") and not r.get("rc")]
+    if not rows:
+        return
+    names: list[str] = []
+    for r in rows:
+        names += [n for n in r["stages"] if n not in names]
+    opc = med(list(wall.get("openapi-python-client", {}).values()))
+    w(f"\nWhat each stage of a cold generation costs (`--timings` of the one-process run, median over "
+      f"{len(rows)} round(s); the total includes the interpreter and imports before the first stage)"
+      + (f"; openapi-python-client's whole run took {opc:.2f} s wall in the same rounds" if opc else "") + ":\n")
+    w("| stage | seconds | ÷ openapi-python-client's whole run |")
+    w("|---|---|---|")
+    for n in names:
+        values = [r["stages"][n] for r in rows if n in r["stages"]]
+        m = med(values) or 0.0
+        w(f"| {n} | {m:.3f} | {f'{m / opc:.2f}' if opc else '—'} |")
 
 
 def render(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
@@ -301,6 +365,7 @@ def render(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
               f"{summary([x / MB for x in _all(cold, v, 'rss_import')], '{:.1f} MB')} | "
               f"{summary([x / MB for x in _all(cold, v, 'rss_call')], '{:.1f} MB')} | {delta} | "
               f"{summary(_all(cold, v, 'modules'), '{:.0f}')} |")
+        _anatomy(w, cold)
         synth = meta["setup"].get("synthetic", {})
         if synth:
             w("\nThe synthetic SDKs were generated by sdkgen from `benchmarks/synth_spec.py` documents "
@@ -338,6 +403,7 @@ def render(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
                 w(f"| {GEN_NAMES.get(v, v)} | {summary(all_wall)} | {summary([r['cpu_s'] for r in rows_v if 'cpu_s' in r])} | "
                   f"{summary([r['peak_rss'] / MB for r in rows_v if 'peak_rss' in r], '{:.0f} MiB')} | "
                   f"{', '.join(str(c) for c in codes) or '—'} | {listing(rat)} | {summary(rat)} |")
+            _stages(w, sub, wall)
             dropped = sorted({r["matches"] for r in sub if r["variant"] == "openapi-python-client" and r.get("matches")})
             if dropped:
                 w(f"\nopenapi-python-client printed \"Endpoint will not be generated\" {', '.join(map(str, dropped))} "

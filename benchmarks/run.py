@@ -241,7 +241,7 @@ SSE_VARIANTS = [("ours", "ours"), ("openai", "openai"), ("meetkai", "meetkai"),
                 ("httpx-sse", "httpx-sse"), ("min-lines", "ours"), ("min-bytes", "ours")]
 WARM_VARIANTS = [("ours", "ours"), ("httpx-json", "ours"), ("httpx-pydantic", "ours"),
                  ("openai", "openai"), ("meetkai", "meetkai")]
-COLD_VARIANTS = [("bare", "ours"), ("httpx-json", "ours"), ("ours", "ours"), ("openai", "openai"),
+COLD_VARIANTS = [("bare", "ours"), ("httpx-json", "ours"), ("ours", "ours"), ("anatomy", "ours"), ("openai", "openai"),
                  ("meetkai", "meetkai"), ("synth-small", "ours"), ("synth-big", "ours")]
 
 
@@ -302,7 +302,9 @@ def cold_round(run: Run, r: int) -> None:
 
 
 def _gen_units(run: Run) -> list[str]:
-    units = ["sdkgen"]  # generate (cold), then check and regenerate after an edit, in order
+    # generate (cold), then check and regenerate after an edit, in order; then the cold run again
+    # in one process (validator and black inline) with --timings: what each stage costs
+    units = ["sdkgen", "sdkgen-stages"]
     if run.env_ok("opc"):
         units.append("openapi-python-client")
     if run.env_ok("dcg"):
@@ -345,6 +347,13 @@ def _gen_unit(run: Run, r: int, spec: Path, unit: str, work: Path) -> None:
         local.write_text(edited)
         regen = gen.run_tool(sdkgen_cmd(run, "generate", *tail), cwd=src, env=env, timeout=1800)
         record(run, "gen", "sdkgen regenerate (one-schema edit)", r, regen, input=label, schema=schema)
+        return
+    if unit == "sdkgen-stages":
+        package = "mka1" if spec == MKA1_SPEC else "corpus_sdk"
+        env = dict(sdkgen_env(run, work / "cache"), SDKGEN_JOBS="1")
+        cmd = sdkgen_cmd(run, "generate", str(local), "-o", str(out), "--package-name", package, "-q", "--timings")
+        record(run, "gen", "sdkgen generate (cold, one process, --timings)", r,
+               gen.run_tool(cmd, cwd=work, env=env, timeout=1800, timings=True), input=label)
         return
     if unit == "openapi-python-client":
         opc = run.envs["opc"]

@@ -269,6 +269,38 @@ def test_attempts_run_out(flavour: str, pkg: SimpleNamespace, make_core: Any,
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
+def test_on_error_hooks_see_a_stream_that_breaks_for_good(flavour: str, pkg: SimpleNamespace,
+                                                         make_core: Any, state: State) -> None:
+    """The SDK's on_error hooks get the final StreamInterruptedError (raised while iterating,
+    long after the call returned) and may replace it, as for any failed call; async hooks
+    are awaited in async streams."""
+    hooks_module = __import__(f"{pkg.name}._runtime.hooks", fromlist=["Hooks"])
+    seen: list[tuple[Any, Any]] = []
+
+    class Wrapped(Exception):
+        pass
+
+    def hook(error: Any, ctx: Any) -> Any:
+        seen.append((error, ctx))
+        return Wrapped(str(error)) if isinstance(error, pkg.errors.StreamInterruptedError) else None
+
+    async def async_hook(error: Any, ctx: Any) -> Any:
+        return hook(error, ctx)
+
+    hooks = hooks_module.Hooks(on_error=[hook if flavour == "sync" else async_hook])
+    state.plans["s"] = [Action(drop=3)] + [Action(drop=0)] * 10
+    got, error = collect_until_error(make_core(hooks=hooks), seq_op(pkg), flavour,
+                                     params={"key": "s", "n": N})
+    assert got == [0, 1, 2]
+    assert isinstance(error, Wrapped) and "gave up after 3 attempts" in str(error)
+    assert isinstance(error.__cause__, httpx.RemoteProtocolError)
+    final = [(e, c) for e, c in seen if isinstance(e, pkg.errors.StreamInterruptedError)]
+    assert len(final) == 1
+    assert final[0][0].last_cursor == 2
+    assert (final[0][1].operation_id, final[0][1].method, final[0][1].path) == ("streamSeq", "GET", "/seq")
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
 def test_attempt_count_restarts_after_progress(flavour: str, pkg: SimpleNamespace,
                                                make_core: Any, state: State) -> None:
     """max_attempts bounds attempts in a row without a new event, not the whole stream."""
