@@ -6,7 +6,11 @@ Called only while building the IR. The rules, applied in this order:
    becomes a word break. A name with no ASCII letter or digit left (for example Japanese text)
    becomes ``x`` followed by the hex code points of its first characters, so it stays stable.
 2. Words are split at case changes (``getResponseID`` → ``get``, ``response``, ``id``); digits
-   stay with the word before them (``v2beta`` → ``v2``, ``beta``).
+   stay with the word before them (``v2beta`` → ``v2``, ``beta``). In snake_case, well-known
+   acronyms written in mixed case stay one word with their digits (``_ACRONYMS``: ``OAuth``,
+   ``IPv<digits>``): ``OAuth2`` → ``oauth2``, ``OAuth2Client`` → ``oauth2_client``,
+   ``IPv6Address`` → ``ipv6_address`` (not ``o_auth2``, ``i_pv6``), unless a lower-case letter
+   follows (``OAuthority`` → ``o_authority``). PascalCase is unchanged (``OAuth2Client``).
 3. Component schema names made of ASCII letters and digits that start with a capital are kept
    as they are (``ResponseMCPCallInProgressEvent``) so models match the names in the spec; others
    get PascalCase (``InvoiceRequest_lines`` → ``InvoiceRequestLines``). Model names never hold
@@ -43,6 +47,9 @@ from collections.abc import Collection
 
 _WORD_BREAK = re.compile(r"[^0-9A-Za-z]+")
 _CASE_SPLIT = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
+# Rule 2: mixed-case acronyms snake_case keeps whole, with their digits; tried first.
+_ACRONYMS = r"(?:OAuth[0-9]*|IPv[0-9]+)(?![a-z])"
+_SNAKE_SPLIT = re.compile(_ACRONYMS + "|" + _CASE_SPLIT.pattern)
 
 PYTHON_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -64,13 +71,15 @@ SDK_OPTIONS = ("server_url", "server_idx", "timeout_ms", "retry_config", "client
 SDK_ATTRIBUTES = frozenset({"close", "aclose", "with_options", "hooks"})
 
 
-def words(text: str) -> list[str]:
+def words(text: str, acronyms: bool = False) -> list[str]:
+    """Lower-case words of ``text`` (rules 1 and 2); ``acronyms``: keep ``_ACRONYMS`` whole."""
     normal = unicodedata.normalize("NFKD", text)
     ascii_only = normal.encode("ascii", "ignore").decode("ascii")
+    split = _SNAKE_SPLIT if acronyms else _CASE_SPLIT
     out: list[str] = []
     for chunk in _WORD_BREAK.split(ascii_only):
         if chunk:
-            out.extend(w.lower() for w in _CASE_SPLIT.findall(chunk))
+            out.extend(w.lower() for w in split.findall(chunk))
     if not out:
         digest = "".join(f"{ord(c):x}" for c in text[:8]) or "0"
         out = ["x" + digest]
@@ -78,7 +87,7 @@ def words(text: str) -> list[str]:
 
 
 def snake(text: str) -> str:
-    name = "_".join(words(text))
+    name = "_".join(words(text, acronyms=True))
     if name[0].isdigit():
         name = "n_" + name
     if name in PYTHON_RESERVED:

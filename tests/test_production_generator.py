@@ -154,7 +154,9 @@ def test_mka1_spec(tmp_path: Path) -> None:
     assert ir.page_models == ("ResponseListObject", "InputItemListObject")
     paged = {op.name for g in ir.groups for op in g.operations if op.pagination_src != "None"}
     assert paged == {"list", "list_input_items"}
-    assert (ir.example_op, ir.page_example_op, ir.log_env) == ("llm.responses.list", "llm.responses.list", "MKA1_LOG")
+    readme = ir.readme
+    assert readme.example is not None and readme.page_example is not None
+    assert (readme.example.target, readme.page_example.target, ir.log_env) == ("llm.responses.list", "llm.responses.list", "MKA1_LOG")
 
 
 GENERATED_SPEC: dict[str, Any] = spec(

@@ -31,6 +31,10 @@ SERVERS: tuple[str, ...] = (
 
 _SECURITY = (Security("bearerAuth", "http", "bearer", "header", "Authorization"),)
 
+_DEFAULT_SECURITY: tuple[tuple[str, ...], ...] = (("bearerAuth",),)
+"""The spec's root security requirements, for operations without their own: alternatives in
+spec order; a call sends the first one whose schemes all have credentials, else none."""
+
 
 class SDK(BaseSDK):
     """Client for MKA1 API.
@@ -76,6 +80,7 @@ class SDK(BaseSDK):
             server_url=server_url,
             server_idx=server_idx,
             security=_SECURITY,
+            default_security=_DEFAULT_SECURITY,
             security_values={
                 "bearerAuth": bearer_auth,
             },

@@ -11,7 +11,7 @@ from typing import Any
 from .. import __version__, naming
 from ..load import Document
 from ..problems import Problem, pointer_join
-from . import examples, text
+from . import examples, readme, text
 from .model import (
     Arg,
     BodyIR,
@@ -126,6 +126,11 @@ class _Builder:
         group_irs, root_children = self._group_tree(groups, group_docs)
         group_irs = self._resolve_streams(group_irs)
         self.schemas.finalize()
+        globals_ = tuple(
+            GlobalIR(name, self.global_info[key][0], text.literal(key), self.global_info[key][1],
+                     text.code_span(self.global_wire[key]))
+            for key, name in self.global_names.items() if key in self.global_info
+        )
         models_doc = {
             "openapi": "3.1.0",
             "info": {"title": "models", "version": "0"},
@@ -145,6 +150,9 @@ class _Builder:
             servers=self._servers(),
             server_templates_src=self._server_templates(),
             security=security,
+            # root `security`: the default of operations without their own; none declared
+            # means no auth (OpenAPI), so credentials go only where a requirement names them
+            default_security_src=text.literal(_requirements(self.data.get("security"))),
             default_retries_src=self._retries_src(ext(self.data, "retries"), "") or "None",
             user_agent_lit=text.literal(f"{self.dist_name}/{version} sdkgen/{__version__} python"),
             root_children=root_children,
@@ -152,16 +160,13 @@ class _Builder:
             error_classes=tuple(self.error_classes.values()),
             models_doc=models_doc,
             operation_count=sum(len(v) for v in groups.values()),
-            globals=tuple(
-                GlobalIR(name, self.global_info[key][0], text.literal(key), self.global_info[key][1],
-                         text.code_span(self.global_wire[key]))
-                for key, name in self.global_names.items() if key in self.global_info
-            ),
+            globals=globals_,
             page_models=tuple(self.page_models),
-            example_op=_example_op(group_irs, paginated=False),
-            page_example_op=_example_op(group_irs, paginated=True),
             log_env=re.sub(r"\W", "_", self.package).upper() + "_LOG",
             default_retries_md=_retries_md(ext(self.data, "retries")),
+            readme=readme.readme(group_irs, security, globals_),
+            client_credentials=any(s.token_url_lit != "None" for s in security),
+            sdk_doc_subject=next(iter(text.doc_lines(title)), "the API"),
         )
         return ir, self.problems
 
@@ -230,9 +235,9 @@ class _Builder:
                 self.problems.append(self.doc.problem("warning", pointer_join("/components/securitySchemes", name), f"security scheme type {kind!r} is not supported; ignored"))
                 continue
             arg = scope.claim(naming.snake(name))
-            doc = text.doc_lines(scheme.get("description"))
+            doc = text.doc_lines(scheme.get("description")) or ("Credentials for this security scheme.",)
             if token_url is not None:
-                doc = (doc or ("Credentials for this security scheme.",)) + (
+                doc = doc + (
                     "An access token, or `ClientCredentials(client_id, client_secret)` to let the SDK",
                     "fetch tokens from the token URL and renew them before they expire.")
             out.append(SecurityIR(text.literal(str(name)), text.literal(kind), text.literal(sub or "bearer"), text.literal(location),
@@ -398,6 +403,8 @@ class _Builder:
             download_lit=text.literal(download),
             redirect=redirect,
             accept_lit=text.literal(_json_accept(op, self.schemas.deref, ptr) if response_name else None),
+            body_src=_body_src(body_ir),
+            body_arg_src=_body_arg_src(body_ir),
             deprecated=bool(op.get("deprecated")),
             method_md=method.upper(),
             path_md=text.code_span(path),
@@ -603,13 +610,11 @@ class _Builder:
                                                      text.doc_lines(f"Raised when the API answers with a {model} body."))
 
     def _op_security(self, op: dict[str, Any]) -> str:
+        """Python source of an operation's own security requirements (``"None"``: the SDK's
+        default applies; ``"()"``: no auth; see ``_requirements``)."""
         if "security" not in op or not isinstance(op["security"], list):
             return "None"
-        names: list[str] = []
-        for req in op["security"]:
-            if isinstance(req, dict):
-                names.extend(str(k) for k in req if str(k) not in names)
-        return text.literal(tuple(names))
+        return text.literal(_requirements(op["security"]))
 
     def _retries_src(self, cfg: Any, ptr: str) -> str | None:
         if not isinstance(cfg, dict):
@@ -889,7 +894,8 @@ class _Builder:
             return tuple(out)
         irs = tuple(
             GroupIR(key, modules[key], classes[key], text.doc_lines(docs.get(key.rsplit(".", 1)[-1], "")) or (f"Operations of the {key} group.",),
-                    tuple(groups.get(key, [])), children_of(key))
+                    tuple(groups.get(key, [])), children_of(key),
+                    downloads=any(op.download_lit != "None" for op in groups.get(key, [])))
             for key in sorted(keys)
         )
         return irs, children_of("")
@@ -933,18 +939,22 @@ def _retries_md(cfg: Any) -> str:
             f"giving up after {num('maxElapsedTime', 15000)} ms")
 
 
-def _example_op(groups: tuple[GroupIR, ...], *, paginated: bool) -> str:
-    """`group.method` of the first operation callable without arguments (a GET if there is one),
-    for README examples; "" when there is none."""
-    found = ""
-    for group in groups:
-        for op in group.operations:
-            if (paginated and op.pagination_src == "None") or any(" = " not in a for a in op.signatures[-1].args):
-                continue
-            if op.method_md == "GET":
-                return f"{group.key}.{op.name}"
-            found = found or f"{group.key}.{op.name}"
-    return found
+def _body_src(body: BodyIR | None) -> str:
+    """Python source of an operation's Body(...) descriptor, or "None"."""
+    if body is None:
+        return "None"
+    nullable = ", nullable=frozenset({" + "".join(f"{n}, " for n in body.nullable_lits) + "})" if body.nullable_lits else ""
+    return f"Body({body.media_type_lit}, {body.kind_lit}{nullable})"
+
+
+def _body_arg_src(body: BodyIR | None) -> str:
+    """Python source of the value a method passes as `body=`: its one body argument, or a dict
+    of wire names to the arguments the body is built from, or None."""
+    if body is None:
+        return "None"
+    if body.single_arg:
+        return body.single_arg
+    return "{" + "".join(f"{wire}: {py}, " for wire, py in body.fields) + "}"
 
 
 def _global_key(location: str, wire: str) -> tuple[str, str]:
@@ -986,6 +996,19 @@ def _pick_media(content: dict[str, Any]) -> tuple[str, str]:
             return media, "text"
     first = next(iter(content))
     return first, "json" if first == "*/*" else "binary"
+
+
+def _requirements(security: Any) -> tuple[tuple[str, ...], ...]:
+    """A ``security`` list as alternatives (any one will do) of scheme names (all required
+    together), in spec order; ``()`` is an empty alternative (anonymous access allowed).
+    Entries that are not objects are skipped, repeated alternatives kept once."""
+    out: list[tuple[str, ...]] = []
+    for req in security if isinstance(security, list) else ():
+        if isinstance(req, dict):
+            names = tuple(dict.fromkeys(str(k) for k in req))
+            if names not in out:
+                out.append(names)
+    return tuple(out)
 
 
 def _client_credentials_url(scheme: dict[str, Any]) -> str | None:

@@ -69,7 +69,7 @@ class OperationIR:
     event_lit: str
     stream_expr: str  # Python expression passed as `stream=`
     errors: tuple[ErrorIR, ...]
-    security_src: str
+    security_src: str  # "None" (the SDK's default), or a tuple of alternatives of scheme names
     timeout_src: str
     retries_src: str
     deprecated: bool
@@ -83,6 +83,8 @@ class OperationIR:
     download_lit: str = "None"  # the Accept header when the success body is a file, returned unread
     redirect: bool = False  # the declared outcome is a 3xx redirect (no 2xx)
     accept_lit: str = "None"  # the Accept header of a JSON response that is not application/json
+    body_src: str = "None"  # Python source of the Body(...) descriptor
+    body_arg_src: str = "None"  # Python source of the value the method passes as `body=`
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,7 @@ class GroupIR:
     doc: tuple[str, ...]
     operations: tuple[OperationIR, ...]
     children: tuple[ChildIR, ...]
+    downloads: bool = False  # an operation returns a Download (the module imports it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +151,71 @@ class ErrorClassIR:
 
 
 @dataclass(frozen=True, slots=True)
+class CallIR:
+    """A call in a README snippet: `sdk.{target}({args})`, `sdk.{group}.with_raw_response.{method}()`."""
+
+    group: str  # "llm.responses"
+    method: str  # "create"
+    args: str = ""  # the keyword arguments, rendered: `model="x", stream=True`
+
+    @property
+    def target(self) -> str:
+        return f"{self.group}.{self.method}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadmeOpIR:
+    """One operation in the README's list, with its snippet."""
+
+    op: OperationIR
+    call: CallIR
+    streams: bool  # it always answers with an event stream: `with ... as events`
+    returns: bool  # it has a result to print (else the snippet only calls it)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadmeGroupIR:
+    key: str
+    ops: tuple[ReadmeOpIR, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadmeResumeIR:
+    """A row of the README's table of streams that resume."""
+
+    target: str  # "group.method" of the streaming operation
+    resume: ResumeIR
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeExampleIR:
+    """The README's example of resuming a stream by hand after StreamInterruptedError."""
+
+    call: CallIR  # the streaming call
+    again: CallIR  # the call that resumes it (arguments from the exception)
+    other: bool  # it resumes through another operation taking an id: check that it arrived first
+    id_param: str  # that operation's argument taking the id
+
+
+@dataclass(frozen=True, slots=True)
+class ReadmeIR:
+    """What the README shows, chosen while building the IR (generator/ir/readme.py)."""
+
+    creds: str = ""  # the SDK constructor's credential arguments, placeholders: `api_key="<YOUR_API_KEY>"`
+    creds_and: str = ""  # the same followed by ", " when there are any (more arguments follow)
+    quickstart: CallIR | None = None  # the first operation
+    groups: tuple[ReadmeGroupIR, ...] = ()  # groups that have operations
+    stream_example: CallIR | None = None  # the first operation that can stream, streaming
+    resumes: tuple[ReadmeResumeIR, ...] = ()
+    resume_example: ResumeExampleIR | None = None
+    example: CallIR | None = None  # an operation callable without arguments (a GET if there is one)
+    page_example: CallIR | None = None  # the same among paginated operations
+    paginated_md: str = ""  # the paginated operations, as a Markdown list in one line
+    timeouts_md: str = ""  # the operations' default timeouts from the spec, in one line
+    global_example: GlobalIR | None = None  # the SDK-wide parameter default shown in the example
+
+
+@dataclass(frozen=True, slots=True)
 class SdkIR:
     package: str
     dist_name: str
@@ -171,7 +239,10 @@ class SdkIR:
     server_templates_src: str = ""
     globals: tuple[GlobalIR, ...] = ()
     page_models: tuple[str, ...] = ()  # models whose base is the runtime's CursorPage
-    example_op: str = ""  # "group.method" of an operation without required arguments, for the README
-    page_example_op: str = ""  # the same among paginated operations
     log_env: str = ""  # the environment variable that turns on debug logging
     default_retries_md: str = ""  # the API-wide retry policy in words, for the README
+    readme: ReadmeIR = field(default_factory=ReadmeIR)  # the README's examples
+    client_credentials: bool = False  # a security scheme takes ClientCredentials (sdk.py imports it)
+    sdk_doc_subject: str = "the API"  # completes the SDK class's first doc line: "Client for ..."
+    # Python source of the root `security`: alternatives (tuples) of scheme names, spec order
+    default_security_src: str = "()"

@@ -122,20 +122,101 @@ def test_security_schemes(rt: SimpleNamespace) -> None:
     rec = Recorder(httpx.Response(204))
     core = make_core(rt, rec, security=schemes, security_values=values)
 
-    core.request(op(rt, security=("bearer",)))
+    core.request(op(rt, security=(("bearer",),)))
     assert rec.last.headers["authorization"] == "Bearer tok"
-    core.request(op(rt, security=("basic",)))
+    core.request(op(rt, security=(("basic",),)))
     assert rec.last.headers["authorization"] == "Basic dXNlcjpwdw=="
-    core.request(op(rt, security=("key", "qkey", "ckey")))
+    core.request(op(rt, security=(("key", "qkey", "ckey"),)))
     assert rec.last.headers["x-api-key"] == "k1"
     assert rec.last.url.params["api_key"] == "q1"
     assert rec.last.headers["cookie"] == "sid=c1"
     core.request(op(rt, security=()))
     assert "authorization" not in rec.last.headers
-    core.request(op(rt, security=("oauth",)))  # no value given: nothing sent
+    core.request(op(rt, security=(("oauth",),)))  # no value given: nothing sent
     assert "authorization" not in rec.last.headers
-    core.request(op(rt))  # None: every SDK-wide scheme that has a value
-    assert rec.last.headers["x-api-key"] == "k1" and "api_key" in rec.last.url.params
+    # None: the SDK-wide requirements; not given to the core, each scheme is an alternative
+    core.request(op(rt))
+    assert rec.last.headers["authorization"] == "Bearer tok"
+    assert "x-api-key" not in rec.last.headers and "api_key" not in rec.last.url.params
+
+
+def test_select_security_picks_the_first_satisfied_alternative(rt: SimpleNamespace) -> None:
+    select = rt.client.select_security
+    schemes = {n: sec(rt, n, "apiKey", "", "header", "X-" + n) for n in ("a", "b", "c")}
+    creds = rt.client.ClientCredentials("cid", "secret")
+    # OR: the first alternative, in spec order, whose schemes all have a value
+    assert select((("a",), ("b",)), schemes, {"a": "1", "b": "2"}) == ("a",)
+    assert select((("a",), ("b",)), schemes, {"b": "2"}) == ("b",)
+    assert select((("b",), ("a",)), schemes, {"a": "1", "b": "2"}) == ("b",)
+    # AND: every scheme of one alternative, or that alternative is out
+    assert select((("a", "b"),), schemes, {"a": "1", "b": "2"}) == ("a", "b")
+    assert select((("a", "b"),), schemes, {"a": "1"}) == ()
+    assert select((("a", "b"), ("c",)), schemes, {"a": "1", "c": "3"}) == ("c",)
+    # None and NOT_GIVEN are no value; token providers and ClientCredentials are
+    assert select((("a",), ("b",)), schemes, {"a": None, "b": rt.types.NOT_GIVEN}) == ()
+    assert select((("a",),), schemes, {"a": lambda: "t"}) == ("a",)
+    assert select((("a",),), schemes, {"a": creds}) == ("a",)
+    # an empty alternative (anonymous allowed) never beats a satisfied one, wherever it stands
+    assert select(((), ("a",)), schemes, {"a": "1"}) == ("a",)
+    assert select(((), ("a",)), schemes, {}) == ()
+    # a scheme the client does not know (unsupported type) cannot be satisfied
+    assert select((("x",), ("a",)), schemes, {"x": "1", "a": "1"}) == ("a",)
+    assert select((), schemes, {"a": "1"}) == ()
+
+
+def test_security_alternatives_on_the_request(rt: SimpleNamespace) -> None:
+    schemes = (
+        sec(rt, "key", "apiKey", "", "header", "X-API-Key"),
+        sec(rt, "bearer", "http", "bearer"),
+        sec(rt, "qkey", "apiKey", "", "query", "api_key"),
+    )
+    rec = Recorder(httpx.Response(204))
+    core = make_core(
+        rt, rec, security=schemes, security_values={"bearer": "tok", "qkey": "q1"},
+        default_security=(("key",), ("bearer",)),
+    )
+    core.request(op(rt))  # the default: key has no value, so bearer only
+    assert rec.last.headers["authorization"] == "Bearer tok"
+    assert "x-api-key" not in rec.last.headers and "api_key" not in rec.last.url.params
+    with_key = core.derive(security_values={"key": "k1"})
+    with_key.request(op(rt))  # key first, and only key
+    assert rec.last.headers["x-api-key"] == "k1" and "authorization" not in rec.last.headers
+    with_key.request(op(rt, security=(("key", "qkey"), ("bearer",))))  # AND
+    assert rec.last.headers["x-api-key"] == "k1" and rec.last.url.params["api_key"] == "q1"
+    assert "authorization" not in rec.last.headers
+    core.request(op(rt, security=(("key", "qkey"),)))  # unsatisfied: nothing, no client error
+    assert "x-api-key" not in rec.last.headers and "api_key" not in rec.last.url.params
+    core.request(op(rt, security=((),)))
+    assert "authorization" not in rec.last.headers
+
+
+def test_tokens_are_fetched_and_dropped_for_the_chosen_alternative(rt: SimpleNamespace) -> None:
+    issued: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/token/"):
+            issued.append(request.url.path)
+            token = f"{request.url.path.rsplit('/', 1)[1]}-{len(issued)}"
+            return httpx.Response(200, json={"access_token": token, "expires_in": 3600})
+        return httpx.Response(401 if request.url.path.endswith("/deny") else 204)
+
+    first = rt.client.ClientCredentials("cid", "s1")
+    second = rt.client.ClientCredentials("cid", "s2")
+    schemes = (
+        rt.operation.Security("one", "oauth2", token_url="https://api.test/token/one"),
+        rt.operation.Security("two", "oauth2", token_url="https://api.test/token/two"),
+    )
+    core = make_core(
+        rt, handler, security=schemes, security_values={"one": first, "two": second},
+        default_security=(("one",), ("two",)),
+    )
+    asyncio.run(core.request_async(op(rt)))  # fetched before sending, for "one" only
+    assert issued == ["/token/one"] and second.cached() is None
+    core.request(op(rt, security=(("two",),)))  # sync path: "two" fetched when chosen
+    assert issued == ["/token/one", "/token/two"]
+    with pytest.raises(rt.errors.AuthenticationError):
+        core.request(op(rt, path="/deny", security=(("two",), ("one",))))
+    assert second.cached() is None and first.cached() == "one-1"  # only the one sent is dropped
 
 
 def test_token_provider_and_prefixed_token(rt: SimpleNamespace) -> None:
@@ -166,6 +247,7 @@ def test_logs_one_line_per_request_and_no_secrets(
         rec,
         security=schemes,
         security_values={"bearer": "sk-secret-1", "qkey": "sk-secret-2"},
+        default_security=(("bearer", "qkey"),),
         retry_config=rt.types.RetryConfig(),
     )
     with caplog.at_level(logging.DEBUG, "test.unit"):

@@ -52,7 +52,7 @@ from .sse import AsyncEventStream, EventStream
 from .types import NOT_GIVEN, CallOptions, RetryConfig
 from .urls import request_url
 
-__all__ = ["ClientCore", "BaseSDK"]
+__all__ = ["ClientCore", "BaseSDK", "select_security"]
 
 _SSE = "text/event-stream"
 _JSON = "application/json"
@@ -65,6 +65,31 @@ _DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
 
 
 _NO_RETRIER = Retrier(None, allowed=False)
+
+
+def select_security(
+    alternatives: Sequence[Sequence[str]],
+    schemes: Mapping[str, Security],
+    values: Mapping[str, Any],
+) -> tuple[str, ...]:
+    """The schemes to send credentials for (no I/O; the sync and async paths share it).
+
+    ``alternatives`` are OpenAPI security requirements: any one will do, and the schemes inside
+    one are all required together. The first alternative, in spec order, each of whose schemes
+    is known and has a configured value (a value, a token provider callable or
+    ``ClientCredentials``; not None or ``NOT_GIVEN``) wins. An empty alternative (anonymous
+    access allowed) only applies when no other is satisfied, so optional credentials are still
+    sent. When none is satisfied nothing is sent: the server decides (a 401 becomes
+    ``AuthenticationError``), the client never refuses a call itself.
+    """
+    for names in alternatives:
+        if names and all(name in schemes and _configured(values.get(name)) for name in names):
+            return tuple(names)
+    return ()
+
+
+def _configured(value: Any) -> bool:
+    return value is not None and value is not NOT_GIVEN
 
 
 class _Call:
@@ -83,6 +108,7 @@ class _Call:
         "timeout",
         "retrier",
         "secrets",
+        "security",
         "page",
     )
 
@@ -99,6 +125,7 @@ class _Call:
         self.timeout: Any = httpx.USE_CLIENT_DEFAULT  # or an httpx.Timeout
         self.retrier = _NO_RETRIER  # replaced by _prepare; one shared placeholder
         self.secrets: list[str] = []
+        self.security: tuple[str, ...] = ()  # the schemes whose credentials were sent
         # paginated operations only: the call's values, body and options, for the next page
         self.page: tuple[dict[str, Any], Any, CallOptions | None] | None = None
 
@@ -181,6 +208,7 @@ class ClientCore:
         param_defaults: Mapping[tuple[str, str], Any] | None = None,
         http_headers: Mapping[str, str] | None = None,
         hooks: Hooks | None = None,
+        default_security: Sequence[Sequence[str]] | None = None,
     ) -> None:
         if server_url is None:
             if not servers:
@@ -193,7 +221,13 @@ class ClientCore:
             server_url = servers[server_idx]
         self.server_url = server_url.rstrip("/")
         self.schemes = {scheme.name: scheme for scheme in security}
-        self.default_security = tuple(scheme.name for scheme in security)
+        # The API-wide requirements (alternatives of scheme names) for operations without
+        # their own; not given: each scheme on its own, in order.
+        self.default_security: tuple[tuple[str, ...], ...] = (
+            tuple((scheme.name,) for scheme in security)
+            if default_security is None
+            else tuple(tuple(names) for names in default_security)
+        )
         self.security_values: dict[str, Any] = dict(security_values or {})
         self.timeout_ms = timeout_ms
         self.retry_config = retry_config
@@ -367,10 +401,10 @@ class ClientCore:
         query: list[tuple[str, str]],
         cookies: list[tuple[str, str]],
     ) -> set[str]:
-        """Add credentials to the request; returns the names of query parameters that hold
-        secrets (kept out of logs)."""
+        """Add the credentials of the chosen security alternative to the request; returns the
+        names of query parameters that hold secrets (kept out of logs)."""
         secret_query: set[str] = set()
-        names = self.default_security if op.security is None else op.security
+        call.security = names = self._security_for(op)
         for name in names:
             scheme = self.schemes.get(name)
             value: Any = self.security_values.get(name)
@@ -407,6 +441,11 @@ class ClientCore:
                 )
         return secret_query
 
+    def _security_for(self, op: Operation) -> tuple[str, ...]:
+        """The schemes whose credentials ``op`` sends with this client's values."""
+        alternatives = self.default_security if op.security is None else op.security
+        return select_security(alternatives, self.schemes, self.security_values)
+
     def _token_url(self, scheme: Security) -> str:
         """An OAuth2 token URL, resolved against the server URL when relative."""
         url = scheme.token_url
@@ -420,15 +459,16 @@ class ClientCore:
         return credentials.cached() or credentials.token(self._get_client(), self._token_url(scheme))
 
     async def _fetch_tokens_async(self, op: Operation) -> None:
-        """Fetch expired client-credentials tokens without blocking the event loop."""
-        for name in self.default_security if op.security is None else op.security:
+        """Fetch expired client-credentials tokens of the alternative ``op`` will send without
+        blocking the event loop."""
+        for name in self._security_for(op):
             value, scheme = self.security_values.get(name), self.schemes.get(name)
             if isinstance(value, ClientCredentials) and scheme is not None and value.cached() is None:
                 await value.token_async(self._get_async_client(), self._token_url(scheme))
 
-    def _drop_tokens(self, op: Operation) -> None:
-        """After a 401, forget fetched tokens so the next call gets a fresh one."""
-        for name in self.default_security if op.security is None else op.security:
+    def _drop_tokens(self, call: _Call) -> None:
+        """After a 401, forget the fetched tokens the call sent so the next call gets fresh ones."""
+        for name in call.security:
             value = self.security_values.get(name)
             if isinstance(value, ClientCredentials):
                 value.invalidate()
@@ -543,7 +583,7 @@ class ClientCore:
 
     def _status_error(self, call: _Call, response: httpx.Response) -> SDKError:
         if response.status_code == 401:
-            self._drop_tokens(call.op)
+            self._drop_tokens(call)
         spec = match_error_spec(response.status_code, call.op.errors)
         cls: type[SDKError] | None = None
         data: Any = None
@@ -647,6 +687,9 @@ class ClientCore:
             result = self.request(target, params=values, body=new_body, stream=True, options=opts)
             return self._resumed(target, result)
 
+        def on_error(error: SDKError) -> BaseException:
+            return Hooks.run(self.hooks.on_error, error, _context(call))
+
         return EventStream(
             response,
             self._event_parser(call),
@@ -654,6 +697,7 @@ class ClientCore:
             where=call.where,
             reconnect=reconnect if resumable else None,
             restartable=restartable,
+            on_error=on_error if self.hooks.on_error else None,
         )
 
     def _async_event_stream(
@@ -676,6 +720,9 @@ class ClientCore:
             )
             return self._resumed(target, result)
 
+        async def on_error(error: SDKError) -> BaseException:
+            return await Hooks.run_async(self.hooks.on_error, error, _context(call))
+
         return AsyncEventStream(
             response,
             self._event_parser(call),
@@ -683,6 +730,7 @@ class ClientCore:
             where=call.where,
             reconnect=reconnect if resumable else None,
             restartable=restartable,
+            on_error=on_error if self.hooks.on_error else None,
         )
 
     # --- the two I/O loops -----------------------------------------------------------------
@@ -995,6 +1043,7 @@ class BaseSDK:
         param_defaults: Mapping[tuple[str, str], Any] | None = None,
         http_headers: Mapping[str, str] | None = None,
         hooks: Hooks | None = None,
+        default_security: Sequence[Sequence[str]] | None = None,
     ) -> None:
         self._core = ClientCore(
             models_module=models_module,
@@ -1014,6 +1063,7 @@ class BaseSDK:
             param_defaults=param_defaults,
             http_headers=http_headers,
             hooks=hooks,
+            default_security=default_security,
         )
 
     @property

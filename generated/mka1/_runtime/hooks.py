@@ -5,7 +5,8 @@
 - ``after_response(response, ctx)``: after each HTTP response arrives, before the SDK reads
   its body or decides to retry. Return a replacement response or None.
 - ``on_error(error, ctx)``: when a call fails with an ``SDKError`` (an error status or a
-  transport failure, after the last retry). Return a replacement exception or None.
+  transport failure, after the last retry), and when an event stream breaks for good while
+  you read it (``StreamInterruptedError``). Return a replacement exception or None.
 
 Hooks run in the order they were added. In async calls a hook may be an ``async def``
 function; sync calls need plain functions.

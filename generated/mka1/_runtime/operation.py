@@ -148,8 +148,11 @@ class Pagination:
 class Operation:
     """Everything the runtime needs to know about one operation.
 
-    ``security``: None means the SDK-wide schemes apply, ``()`` means none, otherwise the
-    names of the schemes to send. ``stream`` describes how its event stream ends and resumes.
+    ``security``: the operation's security requirements, as in OpenAPI: alternatives (any one
+    will do) of scheme names (all sent together), in spec order; ``((),)`` holds one empty
+    alternative (anonymous access allowed), ``()`` means no auth, None means the SDK-wide
+    requirements apply. The client sends the first alternative it has credentials for
+    (``client.select_security``). ``stream`` describes how its event stream ends and resumes.
     """
 
     operation_id: str
@@ -160,7 +163,7 @@ class Operation:
     response: str | None = None
     event: str | None = None
     errors: tuple[ErrorSpec, ...] = ()
-    security: tuple[str, ...] | None = None
+    security: tuple[tuple[str, ...], ...] | None = None
     timeout_ms: int | None = None
     retries: RetryConfig | None = None
     stream: StreamSpec | None = None

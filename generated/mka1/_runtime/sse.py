@@ -402,7 +402,8 @@ class EventStream(_StreamCore[T]):
     ``last_cursor`` and ``resource_id``), it returns a new streaming response to continue
     from, or raises. ``restartable``: the request may be re-sent from the start when the
     stream broke before any event. Without a hook an interruption raises
-    ``StreamInterruptedError``.
+    ``StreamInterruptedError``. ``on_error`` gets that error first (the SDK's ``on_error``
+    hooks) and returns the exception to raise.
     """
 
     def __init__(
@@ -414,6 +415,7 @@ class EventStream(_StreamCore[T]):
         where: str = "event stream",
         reconnect: Callable[[StreamInterruptedError], httpx.Response] | None = None,
         restartable: bool = False,
+        on_error: Callable[[SDKError], BaseException] | None = None,
     ) -> None:
         super().__init__(
             response,
@@ -424,6 +426,7 @@ class EventStream(_StreamCore[T]):
             restartable=restartable,
         )
         self._reconnect = reconnect
+        self._on_error = on_error
         self._iterator = self._run()
 
     def _run(self) -> Generator[T, None, None]:
@@ -444,7 +447,7 @@ class EventStream(_StreamCore[T]):
                     self.response.close()
                     error = self._after_break(exc)
                     if error is not None:
-                        raise error from exc
+                        raise (error if self._on_error is None else self._on_error(error)) from exc
                     delay = self._delay()
                     if delay:
                         time.sleep(delay)
@@ -493,6 +496,7 @@ class AsyncEventStream(_StreamCore[T]):
         where: str = "event stream",
         reconnect: Callable[[StreamInterruptedError], Awaitable[httpx.Response]] | None = None,
         restartable: bool = False,
+        on_error: Callable[[SDKError], Awaitable[BaseException]] | None = None,
     ) -> None:
         super().__init__(
             response,
@@ -503,6 +507,7 @@ class AsyncEventStream(_StreamCore[T]):
             restartable=restartable,
         )
         self._reconnect = reconnect
+        self._on_error = on_error
         self._iterator = self._run()
 
     async def _run(self) -> AsyncGenerator[T, None]:
@@ -522,7 +527,7 @@ class AsyncEventStream(_StreamCore[T]):
                     await self.response.aclose()
                     error = self._after_break(exc)
                     if error is not None:
-                        raise error from exc
+                        raise (error if self._on_error is None else await self._on_error(error)) from exc
                     delay = self._delay()
                     if delay:
                         import asyncio

@@ -27,6 +27,10 @@ _SECURITY = (
     Security("basic", "http", "basic", "header", "Authorization"),
 )
 
+_DEFAULT_SECURITY: tuple[tuple[str, ...], ...] = (("apiKey",),)
+"""The spec's root security requirements, for operations without their own: alternatives in
+spec order; a call sends the first one whose schemes all have credentials, else none."""
+
 
 class SDK(BaseSDK):
     """Client for Groups golden.
@@ -67,6 +71,7 @@ class SDK(BaseSDK):
             server_url=server_url,
             server_idx=server_idx,
             security=_SECURITY,
+            default_security=_DEFAULT_SECURITY,
             security_values={
                 "apiKey": api_key,
                 "basic": basic,

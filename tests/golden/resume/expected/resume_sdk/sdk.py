@@ -23,6 +23,10 @@ SERVERS: tuple[str, ...] = ("/",)
 
 _SECURITY = ()
 
+_DEFAULT_SECURITY: tuple[tuple[str, ...], ...] = ()
+"""The spec's root security requirements, for operations without their own: alternatives in
+spec order; a call sends the first one whose schemes all have credentials, else none."""
+
 
 class SDK(BaseSDK):
     """Client for Resume golden.
@@ -59,6 +63,7 @@ class SDK(BaseSDK):
             server_url=server_url,
             server_idx=server_idx,
             security=_SECURITY,
+            default_security=_DEFAULT_SECURITY,
             security_values={},
             timeout_ms=timeout_ms,
             retry_config=retry_config,
