@@ -95,21 +95,31 @@ def _field_aliases(models_doc: dict[str, Any]) -> dict[str, str]:
     Python NFKC-normalises identifiers (the micro sign `µ` becomes Greek `μ`), so a field named
     after such a property would silently expect another key on the wire. These properties get an
     ASCII field name and keep their exact wire name as the alias.
+
+    The mapping applies to every model at once, so it is made one-to-one over the document: two
+    properties that read the same in ASCII (`Ì` and `Í` are both `i`) get `i` and `i_2`, in sorted
+    order, and no such name takes the name of an ASCII property anywhere (`i` would become `i_`).
     """
     from .. import naming
 
     found: set[str] = set()
+    plain: set[str] = set()
     stack: list[Any] = [models_doc["components"]["schemas"]]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
             props = node.get("properties")
             if isinstance(props, dict):
-                found.update(str(k) for k in props if not str(k).isascii())
+                for k in props:
+                    if str(k).isascii():
+                        plain.update((str(k), naming.snake(str(k))))
+                    else:
+                        found.add(str(k))
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-    return {name: naming.snake(name) for name in sorted(found)}
+    scope = naming.Scope(plain)
+    return {name: scope.claim(naming.snake(name)) for name in sorted(found)}
 
 
 def _missing_names(source: str, schemas: dict[str, Any]) -> list[str]:

@@ -90,6 +90,7 @@ class _Builder:
         group_docs: dict[str, str] = {}
         method_scopes: dict[str, naming.Scope] = {}
         operation_ids: dict[str, str] = {}
+        required_somewhere = False  # an operation states its own security requirement
         paths = self.data.get("paths") or {}
         if not isinstance(paths, dict):
             paths = {}
@@ -101,6 +102,7 @@ class _Builder:
                 if not isinstance(op, dict):
                     continue
                 ptr = pointer_join(item_ptr, method)
+                required_somewhere = required_somewhere or "security" in op
                 op_id = str(op.get("operationId") or naming.snake(f"{method} {path}"))
                 if op_id in operation_ids:
                     self.problems.append(self.doc.problem("warning", ptr, f"operationId {op_id!r} also used at {operation_ids[op_id]}"))
@@ -152,7 +154,7 @@ class _Builder:
             security=security,
             # root `security`: the default of operations without their own; none declared
             # means no auth (OpenAPI), so credentials go only where a requirement names them
-            default_security_src=text.literal(_requirements(self.data.get("security"))),
+            default_security_src=text.literal(self._default_security(security, required_somewhere)),
             default_retries_src=self._retries_src(ext(self.data, "retries"), "") or "None",
             user_agent_lit=text.literal(f"{self.dist_name}/{version} sdkgen/{__version__} python"),
             root_children=root_children,
@@ -608,6 +610,21 @@ class _Builder:
         if current.base != _status_base(status):
             self.error_classes[model] = ErrorClassIR(current.class_name, "SDKError", model,
                                                      text.doc_lines(f"Raised when the API answers with a {model} body."))
+
+    def _default_security(self, security: tuple[SecurityIR, ...], required_somewhere: bool) -> tuple[tuple[str, ...], ...]:
+        """The root ``security`` as alternatives. A spec that declares schemes but requires
+        none anywhere (no root ``security``, none on an operation) almost always forgot the
+        requirement rather than meant every call to be anonymous: then each scheme is an
+        alternative of its own (the first configured one is sent), and a warning says so."""
+        if "security" in self.data:
+            return _requirements(self.data.get("security"))
+        if not security or required_somewhere:
+            return ()
+        self.problems.append(self.doc.problem(
+            "warning", "/components/securitySchemes",
+            "security schemes are declared but no `security` requirement uses them (none at the root or on an "
+            "operation); every call sends the credentials of the first scheme the user configures"))
+        return tuple((ast.literal_eval(s.name_lit),) for s in security)
 
     def _op_security(self, op: dict[str, Any]) -> str:
         """Python source of an operation's own security requirements (``"None"``: the SDK's

@@ -70,8 +70,8 @@ def value_for(schema: Any, deref: Deref, depth: int = 0) -> Any:
     if kind == "array":
         return [value_for(schema.get("items"), deref, depth + 1)] if depth < _MAX_DEPTH else []
     if kind == "object" or "properties" in schema:
-        if depth >= _MAX_DEPTH:
-            return {}
+        # no cut here: only required properties are filled, and a cut object would lack them
+        # (the guard at the top still ends structures that require themselves)
         props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
         return {k: value_for(props[k], deref, depth + 1) for k in schema.get("required") or [] if k in props}
     return "value"

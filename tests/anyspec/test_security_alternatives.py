@@ -284,3 +284,43 @@ def test_client_credentials_are_fetched_only_for_the_chosen_alternative(
         {"header:authorization": "Bearer tok1"},
         {"header:authorization": "Bearer tok2"},
     ]
+
+
+def _default_security(tmp_path: Path, root: Any, op_security: Any) -> tuple[Any, list[Any]]:
+    import ast
+    import json
+
+    from generator.ir import build
+    from generator.load import load
+
+    op: dict[str, Any] = {"operationId": "getThing", "responses": {"204": {"description": "ok"}}}
+    if op_security is not None:
+        op["security"] = op_security
+    spec: dict[str, Any] = {
+        "openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+        "paths": {"/a": {"get": op}, "/b": {"get": {"operationId": "getOther", "responses": {"204": {"description": "ok"}}}}},
+        "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"},
+                                           "bearer": {"type": "http", "scheme": "bearer"}}},
+    }
+    if root is not None:
+        spec["security"] = root
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    ir, problems = build(load(path), package="t")
+    return ast.literal_eval(ir.default_security_src), [p for p in problems if "securitySchemes" in p.pointer]
+
+
+def test_schemes_that_no_requirement_uses_are_each_an_alternative(tmp_path: Path) -> None:
+    """No root `security` and none on any operation: the spec forgot the requirement; each
+    scheme becomes an alternative (the first configured is sent) and a warning says so."""
+    default, problems = _default_security(tmp_path, None, None)
+    assert default == (("key",), ("bearer",))
+    assert [p.level for p in problems] == ["warning"]
+    assert "no `security` requirement uses them" in problems[0].message
+
+
+def test_root_less_spec_whose_operations_state_requirements_stays_anonymous_elsewhere(tmp_path: Path) -> None:
+    default, problems = _default_security(tmp_path, None, [{"bearer": []}])
+    assert default == () and problems == []
+    default, problems = _default_security(tmp_path, [{"key": []}], None)
+    assert default == (("key",),) and problems == []

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.ir import examples
@@ -50,6 +50,15 @@ OUTCOMES = {"refused": 0, "round-tripped": 0}
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(components=st.lists(schema, min_size=len(COMPONENTS), max_size=len(COMPONENTS)), version=st.sampled_from(["3.0.3", "3.1.0"]))
+# found by this property: two properties that read the same in ASCII, next to that ASCII name
+@example(components=[{"type": "string"}] * (len(COMPONENTS) - 1) + [
+    {"type": "object", "properties": {"Ì": {"type": "string"}, "Í": {"type": "string"}, "i": {"type": "integer"}}, "nullable": True}],
+    version="3.0.3")
+# and: an object with a required property four arrays deep (its example once came out empty)
+@example(components=[
+    {"type": "array", "items": {"type": "array", "items": {"type": "array", "items": {"$ref": "#/components/schemas/beta-model"}}}},
+    {"type": "array", "items": {"type": "object", "properties": {"0": {"type": "string"}}, "required": ["0"]}},
+] + [{"type": "string"}] * (len(COMPONENTS) - 2), version="3.0.3")
 def _random_document_property(tmp_path_factory: Any, components: list[Any], version: str) -> None:
     tmp = tmp_path_factory.mktemp("fuzz")
     doc = {
