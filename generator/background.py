@@ -78,3 +78,134 @@ class Forked:
             os.close(self.fd)
             os.waitpid(self.pid, 0)
             self.pid, self.fd = 0, -1
+
+
+class Prepared:
+    """A forked child that gets ready at once (``prepare``: the slow imports of a later stage)
+    and runs ``fn`` when it is sent the arguments, so those imports overlap the stages before.
+    Linux only; elsewhere, when it is cancelled, and whenever the child fails, ``result()``
+    runs ``fn`` here, so the outcome is the same either way."""
+
+    def __init__(self, prepare: Callable[[], Any], fn: Callable[..., Any]) -> None:
+        self.fn = fn
+        self.args: tuple[Any, ...] | None = None
+        self.pid = 0
+        self._to_child = self._from_child = -1
+        self._sender: Any = None
+        if not sys.platform.startswith("linux"):
+            return
+        try:
+            down_read, down_write = os.pipe()
+            up_read, up_write = os.pipe()
+            pid = os.fork()
+        except OSError:
+            return
+        if pid == 0:  # the child: get ready, wait for the arguments, run, answer, leave
+            code = 0
+            try:
+                os.close(down_write)
+                os.close(up_read)
+                try:
+                    prepare()
+                except Exception:  # noqa: BLE001 - fn will fail the same way, and be run again
+                    pass
+                # a length first: processes forked after this one hold the writing end too, so
+                # the end of the arguments cannot be told by the pipe closing
+                size = int.from_bytes(_read_exactly(down_read, 8), "big")
+                args = pickle.loads(_read_exactly(down_read, size))
+                data = pickle.dumps(("ok", fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:  # noqa: BLE001 - the parent runs it again and sees the real error
+                data, code = pickle.dumps(("failed", None)), 1
+            try:
+                _write_all(up_write, data)
+            finally:
+                os._exit(code)
+        os.close(down_read)
+        os.close(up_write)
+        self.pid, self._to_child, self._from_child = pid, down_write, up_read
+
+    def send(self, *args: Any) -> None:
+        """Hand over the arguments; returns at once (a thread writes them: the child reads
+        only once it is ready)."""
+        self.args = args
+        if not self.pid:
+            return
+        import threading
+
+        data = pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL)
+        data = len(data).to_bytes(8, "big") + data
+        fd = self._to_child
+        self._to_child = -1
+
+        def send() -> None:
+            try:
+                _write_all(fd, data)
+            except OSError:  # the child is gone: result() runs fn here
+                pass
+            finally:
+                os.close(fd)
+
+        self._sender = threading.Thread(target=send, daemon=True)
+        self._sender.start()
+
+    def result(self) -> Any:
+        if self.args is None:
+            raise RuntimeError("result() before send()")
+        if self.pid:
+            try:
+                data = _read_all(self._from_child)
+            finally:
+                self._reap()
+            try:
+                status, value = pickle.loads(data)
+            except Exception:  # noqa: BLE001 - killed, or cut short: run it here
+                status, value = "failed", None
+            if status == "ok":
+                return value
+        return self.fn(*self.args)
+
+    def cancel(self) -> None:
+        """Stop the child (its work is not needed, or the run failed)."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self._reap()
+
+    def _reap(self) -> None:
+        if self._sender is not None:
+            self._sender.join()
+            self._sender = None
+        for fd in (self._to_child, self._from_child):
+            if fd >= 0:
+                os.close(fd)
+        self._to_child = self._from_child = -1
+        os.waitpid(self.pid, 0)
+        self.pid = 0
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    chunks = []
+    while size > 0:
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            raise EOFError("the pipe closed early")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]

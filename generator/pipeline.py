@@ -62,6 +62,21 @@ def _generate(spec: Path, *, package: str, dist_name: str | None, strict: bool, 
         raise SpecError([Problem("error", "", f"package name {package!r} is not a valid lowercase Python package name")])
     if dist_name is not None and not _DIST.match(dist_name):
         raise SpecError([Problem("error", "", f"project name {dist_name!r} is not a valid distribution name")])
+    # With jobs > 1 the model generator's imports (a third of its time) happen in a child process
+    # from here on, while this one loads, builds and renders; the child then makes the models.
+    models_worker = emit_stage.models_worker() if jobs > 1 else None
+    try:
+        return _generate_with(spec, package=package, dist_name=dist_name, strict=strict, allow_partial=allow_partial,
+                              previous=previous, versioning=versioning, allow_remote_refs=allow_remote_refs,
+                              ref_root=ref_root, cache=cache, timings=timings, jobs=jobs, models_worker=models_worker)
+    finally:
+        if models_worker is not None:
+            models_worker.cancel()
+
+
+def _generate_with(spec: Path, *, package: str, dist_name: str | None, strict: bool, allow_partial: bool,
+                   previous: Previous | None, versioning: str, allow_remote_refs: bool, ref_root: Path | None,
+                   cache: Cache | None, timings: Timings, jobs: int, models_worker: Any) -> tuple[Result, Document, SdkIR]:
     with timings.stage("load"):
         doc = load(spec, allow_remote_refs=allow_remote_refs, ref_root=ref_root)
     # With jobs > 1 the validator runs in a child process while this one builds and emits; its
@@ -77,7 +92,7 @@ def _generate(spec: Path, *, package: str, dist_name: str | None, strict: bool, 
             if not _fatal(build_problems, strict=strict, allow_partial=allow_partial):
                 with timings.stage("history"):
                     history = apply(ir, previous, versioning=versioning)
-                files = emit_stage.emit(history.ir, cache=cache, timings=timings, jobs=jobs,
+                files = emit_stage.emit(history.ir, cache=cache, timings=timings, jobs=jobs, models_worker=models_worker,
                                         checkpoint=lambda: validation.check_if_done(doc))
                 emitted = history, files
         except Exception:

@@ -249,6 +249,38 @@ slow.cancel()  # killed and reaped, not waited for
 """)
 
 
+def test_prepared_child_gets_ready_first_and_answers_like_a_call_here() -> None:
+    _isolated("""
+import os, sys, time
+from generator.background import Forked, Prepared
+linux = sys.platform.startswith("linux")
+def where(values):
+    return os.getpid(), sum(values)
+started = time.perf_counter()
+child = Prepared(lambda: time.sleep(0.3), where)
+holder = Forked(time.sleep, 2)  # forked later: holds a copy of the child's argument pipe
+child.send(list(range(100_000)))
+assert time.perf_counter() - started < 0.25  # sending does not wait for the child to be ready
+pid, total = child.result()
+assert total == sum(range(100_000))
+assert (pid != os.getpid()) == linux  # made in the child, which did not wait for `holder`
+assert time.perf_counter() - started < 1.5
+holder.cancel()
+failing = Prepared(lambda: None, divmod)
+failing.send(1, 0)
+try:
+    failing.result()  # run again here, so the error is the real one
+except ZeroDivisionError:
+    pass
+else:
+    raise AssertionError("no error")
+unused = Prepared(lambda: time.sleep(60), where)
+unused.cancel()  # killed and reaped
+unused.send([1, 2])
+assert unused.result() == (os.getpid(), 3)  # cancelled: runs here
+""")
+
+
 def test_a_checkpoint_stops_emit_before_black_is_waited_for() -> None:
     _isolated(f"""
 from pathlib import Path

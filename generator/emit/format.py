@@ -41,6 +41,11 @@ def _mode() -> Any:
     return _MODE
 
 
+def prepare_black() -> None:
+    """Import black (a tenth of a second) before the pieces that need it are known."""
+    _mode()
+
+
 def black_version() -> str:
     try:
         from _black_version import version  # written by black's build; cheaper than importing black

@@ -12,8 +12,9 @@ from ..cache import Cache, canonical_json, code_fingerprint, key, tool_version
 from ..ir.model import SdkIR
 from ..timings import Timings
 from .fileset import FileSet
-from .format import Formatter
-from .models import generate_models, model_files
+from ..background import Prepared
+from .format import Formatter, prepare_black
+from .models import generate_models, model_files, prepare_models
 
 
 def templates_root() -> Path:
@@ -37,11 +38,13 @@ def _environment(root: Path) -> jinja2.Environment:
 
 
 def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = None,
-         checkpoint: Callable[[], None] | None = None, jobs: int = 1) -> FileSet:
+         checkpoint: Callable[[], None] | None = None, jobs: int = 1, models_worker: Prepared | None = None) -> FileSet:
     """The files of the SDK. Python files go through black (`Formatter`: cached, and in worker
     processes while datamodel-code-generator runs here); `cache` and `timings` change no byte.
     `checkpoint` is called before waiting for black: it may stop the run (the validator, running
-    meanwhile, found errors). `jobs`: processes for black (more than one: forked workers)."""
+    meanwhile, found errors). `jobs`: processes for black (more than one: forked workers).
+    `models_worker` (from `models_worker()`): makes the models in a child process that has
+    already imported datamodel-code-generator."""
     timings = timings or Timings()
     started = time.perf_counter()
     root = templates_root()
@@ -67,7 +70,7 @@ def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = Non
     black.start()
     try:
         with timings.stage("emit: datamodel-code-generator"):
-            models = _models(ir, cache, timings)
+            models = _models(ir, cache, timings, models_worker)
         if checkpoint is not None:
             checkpoint()
     except BaseException:
@@ -91,12 +94,22 @@ def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = Non
     return files
 
 
-def _models(ir: SdkIR, cache: Cache | None, timings: Timings) -> str:
+def models_worker() -> Prepared:
+    """A child process that imports datamodel-code-generator now and runs `generate_models`
+    when `_models` sends it the schemas (see `background.Prepared`)."""
+    return Prepared(prepare_models, generate_models)
+
+
+def _models(ir: SdkIR, cache: Cache | None, timings: Timings, worker: Prepared | None = None) -> str:
     """datamodel-code-generator's module for the IR's schemas, from the cache when the same
     schemas were turned into models before (key: the normalised schemas as JSON, in their order,
     the package, the paginated models, datamodel-code-generator's version and sdkgen's code)."""
     def run() -> str:
-        return generate_models(ir.models_doc, ir.package, ir.page_models)
+        if worker is None:
+            return generate_models(ir.models_doc, ir.package, ir.page_models)
+        worker.send(ir.models_doc, ir.package, ir.page_models)
+        prepare_black()  # while the child works: black formats the models next
+        return str(worker.result())
 
     if cache is None:
         return run()
@@ -107,6 +120,8 @@ def _models(ir: SdkIR, cache: Cache | None, timings: Timings) -> str:
         return run()
     hit = cache.get_text("models", digest)
     if hit is not None:
+        if worker is not None:
+            worker.cancel()
         timings.note("emit: datamodel-code-generator", "from the cache")
         return hit
     out = run()
