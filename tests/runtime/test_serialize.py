@@ -216,6 +216,46 @@ def test_json_encoding_of_models_enums_dates_and_sentinels(rt: SimpleNamespace, 
     }
 
 
+def test_const_fields_are_sent_at_any_depth_in_declared_order(rt: SimpleNamespace, s: Any) -> None:
+    """A union's tag (a field with one possible value) goes over the wire although the caller
+    never gave it, in nested models, lists and maps too; given fields keep exclude_unset."""
+    from typing import Literal, Optional
+
+    from pydantic import Field, RootModel
+
+    base = rt.model.BaseModel
+
+    class Circle(base):  # type: ignore[misc, valid-type]
+        kind: Literal["circle"] = "circle"
+        radius: float
+        note: Optional[str] = None
+
+    class Square(base):  # type: ignore[misc, valid-type]
+        shape_kind: Literal["square"] = Field("square", alias="shapeKind")
+        side: float
+
+    class Drawing(base):  # type: ignore[misc, valid-type]
+        version: Literal[2] = 2
+        shapes: list[Circle | Square]
+        named: dict[str, Circle] = {}
+        title: Optional[str] = None
+
+    class Wrapped(RootModel[Drawing]):
+        pass
+
+    drawing = Drawing(shapes=[Circle(radius=1.0), Square(side=2.0)], named={"c": Circle(radius=3.0, note="n")})
+    expected = {"version": 2, "shapes": [{"kind": "circle", "radius": 1.0}, {"shapeKind": "square", "side": 2.0}],
+                "named": {"c": {"kind": "circle", "radius": 3.0, "note": "n"}}}
+    for value in (drawing, Wrapped(drawing)):
+        raw = s.encode_json(value)
+        assert json.loads(raw) == expected
+        assert raw.startswith(b'{"version":2,"shapes":[{"kind":"circle","radius":1.0}')  # declared order
+    # parsing does not mark anything as given: the hook that did cost every parsed model
+    parsed = Circle.model_validate({"radius": 1.0})
+    assert parsed.model_fields_set == {"radius"}
+    assert type(parsed).model_post_init is rt.model.pydantic.BaseModel.model_post_init
+
+
 def test_json_rejects_nan(s: Any) -> None:
     with pytest.raises(ValueError):
         s.encode_json({"x": float("nan")})

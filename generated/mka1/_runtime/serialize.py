@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 import pydantic
 import pydantic_core
 
+from .model import request_data
 from .operation import Param
 from .types import NOT_GIVEN
 
@@ -53,7 +54,7 @@ def to_jsonable(value: Any) -> Any:
     if type(value) in _PLAIN:  # the common case first: no isinstance chain
         return value
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return request_data(value)
     if isinstance(value, enum.Enum):
         return to_jsonable(value.value)
     if isinstance(value, Mapping):
@@ -269,7 +270,7 @@ def serialize_cookies(params: Sequence[Param], values: Mapping[str, Any]) -> lis
 def _body_fields(data: Any) -> list[tuple[str, Any]]:
     if isinstance(data, pydantic.BaseModel):
         # Python mode keeps file objects as they are; by_alias gives wire names.
-        data = data.model_dump(by_alias=True, exclude_unset=True)
+        data = request_data(data, mode="python")
     if not isinstance(data, Mapping):
         raise TypeError(f"a form or multipart body must be a mapping, not {type(data).__name__}")
     return [(_text(k), v) for k, v in data.items() if _given(v)]

@@ -148,10 +148,11 @@ class SSEDecoder:
         for line in lines:
             if not line:
                 self.last_event_id = self._id
-                if self._data:
+                data = self._data
+                if data:
                     events.append(
                         ServerSentEvent(
-                            b"\n".join(self._data).decode("utf-8", "replace"),
+                            (data[0] if len(data) == 1 else b"\n".join(data)).decode("utf-8", "replace"),
                             (
                                 "message"
                                 if self._event is None
