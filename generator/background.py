@@ -25,18 +25,8 @@ class Forked:
         except OSError:
             return
         if pid == 0:  # the child: run, send the pickled result, leave without cleanup of the parent's state
-            code = 0
-            try:
-                os.close(read)
-                data = pickle.dumps(("ok", fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:  # noqa: BLE001 - the parent runs it again and sees the real error
-                data, code = pickle.dumps(("failed", None)), 1
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(write, view):]
-            finally:
-                os._exit(code)
+            os.close(read)
+            _reply(write, fn, lambda: args)
         os.close(write)
         self.pid, self.fd = pid, read
 
@@ -50,22 +40,14 @@ class Forked:
 
     def result(self) -> Any:
         if self.pid:
-            chunks = []
             try:
-                while True:
-                    chunk = os.read(self.fd, 1 << 20)
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
+                data = _read_all(self.fd)
             finally:
                 os.close(self.fd)
                 os.waitpid(self.pid, 0)
                 self.pid, self.fd = 0, -1
-            try:
-                status, value = pickle.loads(b"".join(chunks))
-            except Exception:  # noqa: BLE001 - killed, or cut short: run it here
-                status, value = "failed", None
-            if status == "ok":
+            ok, value = _answer(data)
+            if ok:
                 return value
         return self.fn(*self.args)
 
@@ -101,25 +83,20 @@ class Prepared:
         except OSError:
             return
         if pid == 0:  # the child: get ready, wait for the arguments, run, answer, leave
-            code = 0
+            os.close(down_write)
+            os.close(up_read)
             try:
-                os.close(down_write)
-                os.close(up_read)
-                try:
-                    prepare()
-                except Exception:  # noqa: BLE001 - fn will fail the same way, and be run again
-                    pass
+                prepare()
+            except Exception:  # noqa: BLE001 - fn will fail the same way, and be run again
+                pass
+
+            def arguments() -> Any:
                 # a length first: processes forked after this one hold the writing end too, so
                 # the end of the arguments cannot be told by the pipe closing
                 size = int.from_bytes(_read_exactly(down_read, 8), "big")
-                args = pickle.loads(_read_exactly(down_read, size))
-                data = pickle.dumps(("ok", fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:  # noqa: BLE001 - the parent runs it again and sees the real error
-                data, code = pickle.dumps(("failed", None)), 1
-            try:
-                _write_all(up_write, data)
-            finally:
-                os._exit(code)
+                return pickle.loads(_read_exactly(down_read, size))
+
+            _reply(up_write, fn, arguments)
         os.close(down_read)
         os.close(up_write)
         self.pid, self._to_child, self._from_child = pid, down_write, up_read
@@ -156,11 +133,8 @@ class Prepared:
                 data = _read_all(self._from_child)
             finally:
                 self._reap()
-            try:
-                status, value = pickle.loads(data)
-            except Exception:  # noqa: BLE001 - killed, or cut short: run it here
-                status, value = "failed", None
-            if status == "ok":
+            ok, value = _answer(data)
+            if ok:
                 return value
         return self.fn(*self.args)
 
@@ -183,6 +157,29 @@ class Prepared:
         self._to_child = self._from_child = -1
         os.waitpid(self.pid, 0)
         self.pid = 0
+
+
+def _reply(fd: int, fn: Callable[..., Any], arguments: Callable[[], Any]) -> None:
+    """In a child: run ``fn`` on the arguments, send the pickled outcome, and leave without the
+    parent's cleanup (``os._exit``)."""
+    code = 0
+    try:
+        data = pickle.dumps(("ok", fn(*arguments())), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # noqa: BLE001 - the parent runs it again and sees the real error
+        data, code = pickle.dumps(("failed", None)), 1
+    try:
+        _write_all(fd, data)
+    finally:
+        os._exit(code)
+
+
+def _answer(data: bytes) -> tuple[bool, Any]:
+    """(True, value) from a child's reply; (False, None) when it failed, was killed or cut short."""
+    try:
+        status, value = pickle.loads(data)
+    except Exception:  # noqa: BLE001
+        return False, None
+    return status == "ok", value
 
 
 def _read_all(fd: int) -> bytes:
