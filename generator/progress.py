@@ -40,5 +40,5 @@ class ProgressTimings(Timings):
 
 
 def timings_for(quiet: bool, stream: TextIO | None = None) -> Timings:
-    stream = stream or sys.stderr
-    return ProgressTimings(stream) if not quiet and stream.isatty() else Timings()
+    out: TextIO = stream or sys.stderr
+    return ProgressTimings(out) if not quiet and out.isatty() else Timings()

@@ -79,7 +79,8 @@ def coverage(doc: Document, problems: list[Problem], *, generated: int | None, s
 
 
 def count_operations(data: dict[str, Any]) -> int:
-    paths = data.get("paths") if isinstance(data.get("paths"), dict) else {}
+    paths_value = data.get("paths")
+    paths: dict[Any, Any] = paths_value if isinstance(paths_value, dict) else {}
     total = 0
     for path, item in paths.items():
         seen = 0

@@ -31,7 +31,7 @@ import copy
 from typing import Any
 
 from .load import PointerMap
-from .problems import pointer_join
+from .problems import Level, pointer_join
 
 _REFS = {"#/definitions/": "#/components/schemas/", "#/responses/": "#/components/responses/"}
 _PARAM_FIELDS = ("type", "format", "items", "collectionFormat", "default", "maximum", "exclusiveMaximum",
@@ -41,7 +41,7 @@ _FLOWS = {"implicit": "implicit", "password": "password", "application": "client
           "accessCode": "authorizationCode"}
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 
-Note = tuple[str, str, str]
+Note = tuple[Level, str, str]
 
 
 def convert(src: dict[str, Any]) -> tuple[dict[str, Any], PointerMap, list[Note]]:
@@ -69,7 +69,8 @@ class _Converter:
         out["servers"] = self._servers()
         self.link("/servers", "/host" if "host" in src else "/basePath" if "basePath" in src else "")
         paths: dict[str, Any] = {}
-        raw_paths = src.get("paths") if isinstance(src.get("paths"), dict) else {}
+        paths_value = src.get("paths")
+        raw_paths: dict[Any, Any] = paths_value if isinstance(paths_value, dict) else {}
         for path, item in raw_paths.items():
             ptr = pointer_join("/paths", path)
             if isinstance(item, dict):
@@ -172,7 +173,8 @@ class _Converter:
             out["requestBody"] = self._form(form, ptr, consumes)
         if params:
             out["parameters"] = params
-        responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+        responses_value = op.get("responses")
+        responses: dict[Any, Any] = responses_value if isinstance(responses_value, dict) else {}
         out["responses"] = {
             str(status): self._response(resp, pointer_join(ptr, "responses", status),
                                         pointer_join(ptr, "responses", status), produces)
@@ -260,7 +262,8 @@ class _Converter:
                 out[key] = copy.deepcopy(value)
         if "schema" in resp:
             schema = self._schema(resp["schema"])
-            examples = resp.get("examples") if isinstance(resp.get("examples"), dict) else {}
+            examples_value = resp.get("examples")
+            examples: dict[Any, Any] = examples_value if isinstance(examples_value, dict) else {}
             content: dict[str, Any] = {}
             for media in produces:
                 content[media] = {"schema": copy.deepcopy(schema)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -117,3 +118,12 @@ def test_commits_with_installed_hooks(tmp_path: Path) -> None:
     assert refused.returncode != 0
     assert "! sdk.things.delete_thing: method removed" in refused.stdout + refused.stderr
     assert "sdkgen generate" in refused.stdout + refused.stderr
+
+
+def test_generator_is_pyright_clean() -> None:
+    """The generator's own code type-checks (pyright, basic mode) with no errors."""
+    pyright = Path(sys.executable).parent / "pyright"
+    run = subprocess.run([str(pyright), "--pythonpath", sys.executable, str(ROOT / "generator")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 errors" in run.stdout, run.stdout + run.stderr

@@ -36,8 +36,9 @@ def _mode() -> Any:
     global _MODE
     if _MODE is None:
         import black
+        from black.mode import TargetVersion  # black re-exports it, but not as an explicit public name
 
-        _MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=LINE_LENGTH)
+        _MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH)
     return _MODE
 
 
@@ -54,7 +55,9 @@ def black_version() -> str:
     except ImportError:  # pragma: no cover
         import black
 
-        return str(black.__version__)
+        # black sets __version__ by `from _black_version import version as __version__`, which is not
+        # an explicit re-export for the type checker; the attribute is there at run time
+        return str(getattr(black, "__version__"))
 
 
 def format_key(source: str) -> str:

@@ -19,7 +19,8 @@ def generate_models(models_doc: dict[str, Any], package: str, page_models: tuple
     """The models as one module (before formatting; ``model_files`` splits it after); `page_models`
     (list results of paginated operations) get the runtime's `CursorPage` as their base, which
     gives them `next_page()` and friends. Unions told apart by a tag get ``tag_dispatch``."""
-    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+    from datamodel_code_generator import InputFileType, PythonVersion, generate
+    from datamodel_code_generator.enums import DataModelType
 
     if not models_doc["components"]["schemas"]:
         return f'"""Models of the API (none declared)."""\n\n{HEADER}\n'
@@ -68,8 +69,13 @@ def _named_by_methods(ir: SdkIR) -> frozenset[str]:
 
 
 def _generate(models_doc: dict[str, Any], package: str, page_models: tuple[str, ...]) -> Any:
-    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+    from datamodel_code_generator import InputFileType, LiteralType, PythonVersion, generate
+    from datamodel_code_generator.enums import DataModelType
 
+    # only when there are page models: an option given (even as None) counts as set for the generator
+    extra: dict[str, Any] = (
+        {"base_class_map": {name: f"{package}._runtime.pagination.CursorPage" for name in page_models}}
+        if page_models else {})
     out = generate(
         models_doc,
         input_file_type=InputFileType.OpenAPI,
@@ -86,15 +92,14 @@ def _generate(models_doc: dict[str, Any], package: str, page_models: tuple[str, 
         strict_nullable=True,
         use_schema_description=True,
         use_field_description=True,
-        enum_field_as_literal="all",
+        enum_field_as_literal=LiteralType.All,  # the option's own type; the string "all" validated to it
         use_one_literal_as_default=True,
         use_type_alias=True,
         capitalise_enum_members=False,
         keep_model_order=True,
         formatters=[],
         aliases=_field_aliases(models_doc),
-        **({"base_class_map": {name: f"{package}._runtime.pagination.CursorPage" for name in page_models}}
-           if page_models else {}),
+        **extra,
     )
     if not isinstance(out, str):
         raise RuntimeError("datamodel-code-generator returned several modules; expected one")

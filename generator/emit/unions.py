@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..ir.text import literal
 from .source_lines import source_lines
@@ -63,7 +63,7 @@ def add_tag_dispatch(source: str, runtime_module: str) -> str:
         for node, parent in _walk_with_parent(tree):
             if not _is_union(node) or _is_union(parent) or _already_discriminated(node, parent):
                 continue
-            text = _rewrite(node, segment, classes, aliases)  # type: ignore[arg-type]
+            text = _rewrite(node, segment, classes, aliases)
             if text is not None:
                 edits.append((node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or 0, text))
         edits = [e for e in edits if not any(o is not e and _inside(o, e) for o in edits)]
@@ -170,13 +170,13 @@ def _walk_with_parent(tree: ast.AST) -> list[tuple[ast.AST, ast.AST | None]]:
     return out
 
 
-def _is_union(node: ast.AST | None) -> bool:
+def _is_union(node: ast.AST | None) -> TypeGuard[ast.BinOp]:
     return isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr)
 
 
 def _members(node: ast.expr) -> list[ast.expr]:
     if _is_union(node):
-        return _members(node.left) + _members(node.right)  # type: ignore[attr-defined]
+        return _members(node.left) + _members(node.right)
     return [node]
 
 

@@ -54,6 +54,16 @@ def ext(node: dict[str, Any], name: str) -> Any:
     return value
 
 
+def _dict(value: Any) -> dict[Any, Any]:
+    """`value` if it is a mapping, else a new empty one (a missing or malformed part of the document)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    """`value` if it is a list, else a new empty one."""
+    return value if isinstance(value, list) else []
+
+
 def build(doc: Document, *, package: str, dist_name: str | None = None) -> tuple[SdkIR, list[Problem]]:
     return _Builder(doc, package, dist_name or package).run()
 
@@ -81,7 +91,7 @@ class _Builder:
     # -- top level -----------------------------------------------------------------------------
 
     def run(self) -> tuple[SdkIR, list[Problem]]:
-        info = self.data.get("info") if isinstance(self.data.get("info"), dict) else {}
+        info = _dict(self.data.get("info"))
         title = str(info.get("title") or self.package)
         version = _pep440(str(info.get("version") or ""))
         security = self._security()
@@ -205,7 +215,7 @@ class _Builder:
         for server in self.data.get("servers") or []:
             if not isinstance(server, dict) or not isinstance(server.get("url"), str):
                 continue
-            variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+            variables = _dict(server.get("variables"))
             parts = []
             for name, var in variables.items():
                 if not isinstance(var, dict) or "default" not in var:
@@ -537,7 +547,7 @@ class _Builder:
         return [(w, s, r) for w, (s, r) in fields.items()]
 
     def _responses(self, op: dict[str, Any], ptr: str, ctx: str) -> tuple[str | None, str | None, tuple[ErrorIR, ...]]:
-        raw_responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+        raw_responses = _dict(op.get("responses"))
         # YAML reads `200:` as an integer key; status codes are strings from here on
         responses = {str(k): v for k, v in raw_responses.items()}
         success = sorted(str(s) for s in responses if str(s).startswith("2"))
@@ -546,7 +556,7 @@ class _Builder:
         if chosen is not None:
             r_ptr = pointer_join(ptr, "responses", chosen)
             resp = self.schemas.deref(responses[chosen], r_ptr)
-            content = resp.get("content") if isinstance(resp.get("content"), dict) else {}
+            content = _dict(resp.get("content"))
             for media, media_obj in content.items():
                 m_ptr = pointer_join(r_ptr, "content", media, "schema")
                 schema = media_obj.get("schema") if isinstance(media_obj, dict) else None
@@ -562,7 +572,7 @@ class _Builder:
                 continue
             r_ptr = pointer_join(ptr, "responses", status)
             resp = self.schemas.deref(responses[status], r_ptr)
-            content = resp.get("content") if isinstance(resp.get("content"), dict) else {}
+            content = _dict(resp.get("content"))
             model = None
             for media, media_obj in content.items():
                 if _JSON.match(str(media)) and isinstance(media_obj, dict) and media_obj.get("schema") is not None:
@@ -638,7 +648,7 @@ class _Builder:
             return None
         if cfg.get("strategy") == "none":
             return "RetryConfig.none()"
-        backoff = cfg.get("backoff") if isinstance(cfg.get("backoff"), dict) else {}
+        backoff = _dict(cfg.get("backoff"))
         def num(key: str, default: float) -> str:
             value = backoff.get(key, default)
             return repr(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(default)
@@ -793,7 +803,7 @@ class _Builder:
                 key = _global_key(str(param["in"]), param["name"])
                 flagged.setdefault(key)
                 seen.setdefault(key, param["name"])
-        paths = self.data.get("paths") if isinstance(self.data.get("paths"), dict) else {}
+        paths = _dict(self.data.get("paths"))
         for item in paths.values():
             item = _quiet_deref(self.data, item)
             for method in HTTP_METHODS:
@@ -858,9 +868,9 @@ class _Builder:
         elif str(cfg.get("type") or "cursor") != "cursor":
             return skip(f"pagination type {cfg.get('type')!r} is not supported (only 'cursor')")
         elif "inputs" in cfg or "outputs" in cfg:  # Speakeasy's shape
-            inputs = cfg.get("inputs") if isinstance(cfg.get("inputs"), list) else []
+            inputs = _list(cfg.get("inputs"))
             cursor_param = next((str(i.get("name")) for i in inputs if isinstance(i, dict) and i.get("type") == "cursor"), None)
-            outputs = cfg.get("outputs") if isinstance(cfg.get("outputs"), dict) else {}
+            outputs = _dict(cfg.get("outputs"))
             cursor_field, items = _json_path_field(outputs.get("nextCursor")), _json_path_field(outputs.get("results"))
             has_more = None
             if cursor_param is None or items is None:
@@ -945,7 +955,7 @@ def _retries_md(cfg: Any) -> str:
         return ""
     if cfg.get("strategy") == "none":
         return "no retries"
-    backoff = cfg.get("backoff") if isinstance(cfg.get("backoff"), dict) else {}
+    backoff = _dict(cfg.get("backoff"))
     def num(key: str, default: float) -> str:
         value = backoff.get(key, default)
         return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(default)
@@ -1030,7 +1040,7 @@ def _requirements(security: Any) -> tuple[tuple[str, ...], ...]:
 
 def _client_credentials_url(scheme: dict[str, Any]) -> str | None:
     """The token URL of an OAuth2 scheme with a client-credentials flow, else None."""
-    flows = scheme.get("flows") if scheme.get("type") == "oauth2" and isinstance(scheme.get("flows"), dict) else {}
+    flows = _dict(scheme.get("flows")) if scheme.get("type") == "oauth2" else {}
     flow = flows.get("clientCredentials")
     if isinstance(flow, dict):
         url = flow.get("tokenUrl")
@@ -1041,7 +1051,7 @@ def _client_credentials_url(scheme: dict[str, Any]) -> str | None:
 def _json_accept(op: dict[str, Any], deref: Any, ptr: str) -> str | None:
     """The Accept header of a JSON operation whose success media types do not include
     application/json (None when they do)."""
-    raw = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+    raw = _dict(op.get("responses"))
     responses = {str(k): v for k, v in raw.items()}
     media: list[str] = []
     for status in sorted(s for s in responses if s.startswith("2")):
@@ -1056,11 +1066,11 @@ def _json_accept(op: dict[str, Any], deref: Any, ptr: str) -> str | None:
 def _download_media(op: dict[str, Any], deref: Any, ptr: str) -> str | None:
     """The Accept header of an operation whose success body is a file or text (no JSON, no
     event stream), else None."""
-    raw = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+    raw = _dict(op.get("responses"))
     responses = {str(k): v for k, v in raw.items()}
     for status in sorted(s for s in responses if s.startswith("2")):
         resp = deref(responses[status], pointer_join(ptr, "responses", status))
-        content = resp.get("content") if isinstance(resp, dict) and isinstance(resp.get("content"), dict) else {}
+        content = _dict(resp.get("content")) if isinstance(resp, dict) else {}
         media = [str(m) for m in content if not str(m).startswith("text/event-stream")]
         if media and not any(_JSON.match(m) for m in media) and len(media) == len(content):
             return ", ".join(media)
@@ -1072,7 +1082,7 @@ def _status_base(status: str) -> str:
 
 
 def _has_json_success(op: dict[str, Any]) -> bool:
-    responses = op.get("responses") if isinstance(op.get("responses"), dict) else {}
+    responses = _dict(op.get("responses"))
     for status, resp in responses.items():
         if str(status).startswith("2") and isinstance(resp, dict):
             for media in (resp.get("content") or {}):

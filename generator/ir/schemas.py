@@ -307,7 +307,8 @@ class SchemaSet:
         if len(unions) == 1 and all(v is not None for i, v in enumerate(views) if i != unions[0]) and own_view is not None:
             key, members = self._union_members(parts[unions[0]])  # type: ignore[misc]
             union_name = self.ref_name(parts[unions[0]]) or ""
-            rest = [v for i, v in enumerate(views) if i != unions[0]] + [own_view]
+            # the condition above checked every view but the union's is not None: the filter only narrows
+            rest = [v for i, v in enumerate(views) if i != unions[0] and v is not None] + [own_view]
             variants = []
             for i, member in enumerate(members):
                 view = self._object_view(member, 0)
