@@ -12,7 +12,43 @@ import sys
 from typing import Any, Callable
 
 
-class Forked:
+class _Child:
+    """What both kinds of child share: the answer (or the call made here instead) and the kill."""
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...] | None
+    pid: int
+
+    def result(self) -> Any:
+        if self.args is None:
+            raise RuntimeError("result() before send()")
+        if self.pid:
+            try:
+                data = _read_all(self._answer_fd())
+            finally:
+                self._reap()
+            ok, value = _answer(data)
+            if ok:
+                return value
+        return self.fn(*self.args)
+
+    def cancel(self) -> None:
+        """Stop the child (its work is not needed, or the run failed)."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self._reap()
+
+    def _answer_fd(self) -> int:
+        raise NotImplementedError
+
+    def _reap(self) -> None:
+        raise NotImplementedError
+
+
+class Forked(_Child):
     def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
         self.fn, self.args = fn, args
         self.pid = 0
@@ -38,31 +74,16 @@ class Forked:
 
         return bool(select.select([self.fd], [], [], 0)[0])
 
-    def result(self) -> Any:
-        if self.pid:
-            try:
-                data = _read_all(self.fd)
-            finally:
-                os.close(self.fd)
-                os.waitpid(self.pid, 0)
-                self.pid, self.fd = 0, -1
-            ok, value = _answer(data)
-            if ok:
-                return value
-        return self.fn(*self.args)
+    def _answer_fd(self) -> int:
+        return self.fd
 
-    def cancel(self) -> None:
-        if self.pid:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            os.close(self.fd)
-            os.waitpid(self.pid, 0)
-            self.pid, self.fd = 0, -1
+    def _reap(self) -> None:
+        os.close(self.fd)
+        os.waitpid(self.pid, 0)
+        self.pid, self.fd = 0, -1
 
 
-class Prepared:
+class Prepared(_Child):
     """A forked child that gets ready at once (``prepare``: the slow imports of a later stage)
     and runs ``fn`` when it is sent the arguments, so those imports overlap the stages before.
     Linux only; elsewhere, when it is cancelled, and whenever the child fails, ``result()``
@@ -125,27 +146,8 @@ class Prepared:
         self._sender = threading.Thread(target=send, daemon=True)
         self._sender.start()
 
-    def result(self) -> Any:
-        if self.args is None:
-            raise RuntimeError("result() before send()")
-        if self.pid:
-            try:
-                data = _read_all(self._from_child)
-            finally:
-                self._reap()
-            ok, value = _answer(data)
-            if ok:
-                return value
-        return self.fn(*self.args)
-
-    def cancel(self) -> None:
-        """Stop the child (its work is not needed, or the run failed)."""
-        if self.pid:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            self._reap()
+    def _answer_fd(self) -> int:
+        return self._from_child
 
     def _reap(self) -> None:
         if self._sender is not None:
