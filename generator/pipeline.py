@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import emit as emit_stage
+from .background import Prepared
 from .cache import Cache, code_fingerprint, key, sha256_text, tool_version
 from .diff import Change
 from .emit.fileset import FileSet
@@ -76,7 +77,8 @@ def _generate(spec: Path, *, package: str, dist_name: str | None, strict: bool, 
 
 def _generate_with(spec: Path, *, package: str, dist_name: str | None, strict: bool, allow_partial: bool,
                    previous: Previous | None, versioning: str, allow_remote_refs: bool, ref_root: Path | None,
-                   cache: Cache | None, timings: Timings, jobs: int, models_worker: Any) -> tuple[Result, Document, SdkIR]:
+                   cache: Cache | None, timings: Timings, jobs: int,
+                   models_worker: Prepared | None) -> tuple[Result, Document, SdkIR]:
     with timings.stage("load"):
         doc = load(spec, allow_remote_refs=allow_remote_refs, ref_root=ref_root)
     # With jobs > 1 the validator runs in a child process while this one builds and emits; its

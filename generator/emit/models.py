@@ -19,9 +19,6 @@ def generate_models(models_doc: dict[str, Any], package: str, page_models: tuple
     """The models as one module (before formatting; ``model_files`` splits it after); `page_models`
     (list results of paginated operations) get the runtime's `CursorPage` as their base, which
     gives them `next_page()` and friends. Unions told apart by a tag get ``tag_dispatch``."""
-    from datamodel_code_generator import InputFileType, PythonVersion, generate
-    from datamodel_code_generator.enums import DataModelType
-
     if not models_doc["components"]["schemas"]:
         return f'"""Models of the API (none declared)."""\n\n{HEADER}\n'
     with warnings.catch_warnings():

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import jinja2
 
+from ..background import Prepared
 from ..cache import Cache, canonical_json, code_fingerprint, key, tool_version
 from ..ir.model import SdkIR
 from ..timings import Timings
 from .fileset import FileSet
-from ..background import Prepared
 from .format import Formatter, prepare_black
 from .models import generate_models, model_files, prepare_models
 

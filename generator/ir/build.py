@@ -162,8 +162,7 @@ class _Builder:
             servers=self._servers(),
             server_templates_src=self._server_templates(),
             security=security,
-            # root `security`: the default of operations without their own; none declared
-            # means no auth (OpenAPI), so credentials go only where a requirement names them
+            # root `security`: the default of operations without their own (see _default_security)
             default_security_src=text.literal(self._default_security(security, required_somewhere)),
             default_retries_src=self._retries_src(ext(self.data, "retries"), "") or "None",
             user_agent_lit=text.literal(f"{self.dist_name}/{version} sdkgen/{__version__} python"),
