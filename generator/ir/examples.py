@@ -46,8 +46,14 @@ def value_for(schema: Any, deref: Deref, depth: int = 0) -> Any:
         return next((v for v in schema["enum"] if v is not None), schema["enum"][0])
     for key in ("oneOf", "anyOf"):
         members = [m for m in schema.get(key) or [] if isinstance(m, dict) and deref(m).get("type") != "null"]
+        # the first member with a value (one that refers back to the union ends in None); only
+        # near the top, so that unions of unions cannot multiply the work without bound
+        for member in members if depth < _MAX_DEPTH else members[:1]:
+            value = value_for(member, deref, depth + 1)
+            if value is not None:
+                return value
         if members:
-            return value_for(members[0], deref, depth + 1)
+            return None
     if isinstance(schema.get("allOf"), list) and depth < _MAX_DEPTH:
         merged: dict[str, Any] = {}
         for part in schema["allOf"]:
