@@ -39,7 +39,7 @@ from . import envs, gen, report, synth_spec
 
 ROOT = envs.ROOT
 HERE = ROOT / "benchmarks"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "corpus" / "documents"
 MKA1_SPEC = ROOT / "spec" / "mka1.yaml"
 
 

@@ -6,7 +6,8 @@ import difflib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# The public OpenAPI documents the tests use, vendored with their MANIFEST (source, licence).
+CORPUS = ROOT / "tests" / "corpus" / "documents"
 RUNTIME_PREFIX = "/_runtime/"
 
 

@@ -15,7 +15,7 @@ from generator.emit.models import generate_models
 from generator.ir import build
 from generator.load import load
 
-from .helpers import ROOT, SHARED
+from .helpers import CORPUS, ROOT
 
 
 def _whole(source: str) -> str:
@@ -35,8 +35,7 @@ def _pieces(source: str) -> str:
 
 
 SPECS = [ROOT / "spec" / "mka1.yaml", *sorted((ROOT / "tests" / "golden").glob("*/spec.yaml"))]
-SPECS += [SHARED / "corpus" / name for name in ("keycloak-admin.json", "spotify-web-api.yaml", "typesense.yaml", "tgi.json")
-          if (SHARED / "corpus" / name).is_file()]
+SPECS += [CORPUS / name for name in ("keycloak-admin.json", "spotify-web-api.yaml", "typesense.yaml", "tgi.json")]
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -127,3 +127,25 @@ def test_generator_is_pyright_clean() -> None:
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0 errors" in run.stdout, run.stdout + run.stderr
+
+
+def test_tests_read_nothing_outside_the_repository() -> None:
+    # A fresh clone has no ../shared next to it: the corpus the tests use is vendored.
+    offenders = [
+        str(p.relative_to(ROOT)) for p in sorted((ROOT / "tests").rglob("*.py"))
+        if "golden" not in p.parts and p.name != "test_repo.py"
+        and ('"shared"' in p.read_text("utf-8") or "../shared" in p.read_text("utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_vendored_corpus_has_every_document_its_manifest_lists() -> None:
+    from .corpus.manifest import CORPUS, corpus_docs
+
+    docs = corpus_docs()
+    assert len(docs) == 16
+    assert [d.name for d in docs if not d.root.is_file()] == []
+    manifest = (CORPUS / "MANIFEST.md").read_text("utf-8")
+    for doc in docs:  # each document keeps its provenance: where it came from and under which licence
+        details = manifest.split(f"### {doc.name}\n", 1)[1].split("\n### ", 1)[0]
+        assert "- source:" in details and "- licence:" in details, doc.name

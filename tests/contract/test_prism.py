@@ -25,11 +25,10 @@ from generator.load import load
 from generator.pipeline import generate
 from generator.write import write
 
-from ..helpers import ROOT, SHARED
+from ..helpers import CORPUS, ROOT
 from .conftest import prism
 from .examples import Examples
 
-CORPUS = SHARED / "corpus"
 
 
 @dataclass(frozen=True)

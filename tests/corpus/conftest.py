@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ..helpers import ROOT
+from ..helpers import CORPUS, ROOT
 from .manifest import CorpusDoc, corpus_docs
 
 DOCS = corpus_docs()
@@ -45,7 +45,7 @@ def _generate(doc: CorpusDoc, base: Path) -> Generated:
 @pytest.fixture(scope="session")
 def corpus_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Generated]]:
     if not DOCS:
-        pytest.fail(f"no corpus MANIFEST found under {ROOT.parent / 'shared' / 'corpus'}")
+        pytest.fail(f"no corpus MANIFEST found under {CORPUS}")
     base = tmp_path_factory.mktemp("corpus")
     # largest first, so the two workers finish together
     ordered = sorted(DOCS, key=lambda d: -d.operations)

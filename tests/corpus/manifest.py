@@ -1,4 +1,4 @@
-"""The shared corpus as its MANIFEST lists it: one entry per document."""
+"""The corpus (vendored from the shared one) as its MANIFEST lists it: one entry per document."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..helpers import SHARED
-
-CORPUS = SHARED / "corpus"
+from ..helpers import CORPUS
 
 
 @dataclass(frozen=True)
