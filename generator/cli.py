@@ -9,17 +9,17 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .cache import Cache, open_cache
+from .output.cache import Cache, open_cache
 from .config import Config, find_config
 from .emit.format import default_jobs
-from .diff import render_markdown, render_text
-from .history import CHANGELOG, Previous
+from .maintenance.diff import render_markdown, render_text
+from .maintenance.history import CHANGELOG, Previous
 from .pipeline import diff_specs, generate_outcome, validate_only
 from .problems import SpecError
-from .surface import SURFACE_FILE
+from .maintenance.surface import SURFACE_FILE
 from .progress import ProgressTimings, timings_for
 from .timings import Timings
-from .write import WriteError, compare, read_text, stage, write
+from .output.write import WriteError, compare, read_text, stage, write
 
 REFRESH_HINT = "run `sdkgen generate` to refresh"
 

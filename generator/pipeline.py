@@ -11,17 +11,18 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import emit as emit_stage
-from .background import Prepared
-from .cache import Cache, code_fingerprint, key, sha256_text, tool_version
-from .diff import Change
+from .output.background import Prepared
+from .output.cache import Cache, code_fingerprint, key, sha256_text, tool_version
+from .maintenance.diff import Change
 from .emit.fileset import FileSet
-from .history import CHANGELOG, Previous, apply
+from .maintenance.history import CHANGELOG, Previous, apply
 from .ir import build
 from .ir.model import SdkIR
-from .load import Document, load
+from .loading.source import Document
+from .loading.load import load
 from .problems import Problem, SpecError
 from .report import Coverage, coverage
-from .surface import SURFACE_FILE
+from .maintenance.surface import SURFACE_FILE
 from .timings import Timings
 
 _PACKAGE = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -48,7 +49,7 @@ def generate(spec: Path, *, package: str, dist_name: str | None = None, strict: 
              allow_partial: bool = False, previous: Previous | None = None, versioning: str = "semver",
              allow_remote_refs: bool = False, ref_root: Path | None = None,
              cache: Cache | None = None, timings: Timings | None = None, jobs: int = 1) -> Result:
-    """`cache` (generator/cache.py), `timings` and `jobs` (processes: more than one forks the
+    """`cache` (generator/output/cache.py), `timings` and `jobs` (processes: more than one forks the
     validator and black workers, Linux only) change no byte of the result."""
     return _generate(spec, package=package, dist_name=dist_name, strict=strict, allow_partial=allow_partial,
                      previous=previous, versioning=versioning, allow_remote_refs=allow_remote_refs,
@@ -147,7 +148,7 @@ class _Validation:
                 timings.note("validate", "from the cache")
                 return
         if parallel:
-            from .background import Forked
+            from .output.background import Forked
 
             self._child = Forked(_run_validator, doc, strict)
         else:
@@ -182,7 +183,7 @@ class _Validation:
 
 
 def _run_validator(doc: Document, strict: bool) -> tuple[list[Problem], float, int]:
-    from .validate import validate
+    from .loading.validate import validate
 
     started = time.perf_counter()
     problems = validate(doc, strict=strict)
@@ -204,7 +205,7 @@ def _check(problems: list[Problem], allow_partial: bool, report: Callable[[], Co
 
 def validate_only(spec: Path, *, strict: bool = True, allow_remote_refs: bool = False,
                   ref_root: Path | None = None) -> list[Problem]:
-    from .validate import validate
+    from .loading.validate import validate
 
     doc = load(spec, allow_remote_refs=allow_remote_refs, ref_root=ref_root)
     problems = validate(doc, strict=strict)
@@ -216,9 +217,9 @@ def validate_only(spec: Path, *, strict: bool = True, allow_remote_refs: bool = 
 
 def diff_specs(old: Path | None, new: Path, *, base: str | None = None) -> tuple[list[Change], str]:
     """Changes to the public surface between two specs (or the spec at a git ref and now)."""
-    from .diff import compare_surfaces
-    from .gitref import spec_at
-    from .surface import surface_of
+    from .maintenance.diff import compare_surfaces
+    from .maintenance.gitref import spec_at
+    from .maintenance.surface import surface_of
 
     def surface(path: Path):  # type: ignore[no-untyped-def]
         doc = load(path)

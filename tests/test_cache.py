@@ -1,4 +1,4 @@
-"""The generation cache (generator/cache.py): hits and misses, byte-identical output with and
+"""The generation cache (generator/output/cache.py): hits and misses, byte-identical output with and
 without it, corrupt or missing entries are misses, `--no-cache`, `--cache-dir`, and the whole-run
 entry that makes `sdkgen check` on an unchanged spec skip generation. No timings here: speed is
 shown by the benchmark (benchmarks/, section 4)."""
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import Cache, key
+from generator.output.cache import Cache, key
 from generator.pipeline import generate, generate_outcome
 from generator.problems import SpecError
 
@@ -235,7 +235,7 @@ def test_an_invalid_spec_still_fails_as_invalid(tmp_path: Path) -> None:
 def test_forked_call_gives_its_result_or_its_real_error() -> None:
     _isolated("""
 import sys, time
-from generator.background import Forked
+from generator.output.background import Forked
 assert Forked(sum, [1, 2, 3]).result() == 6
 try:
     Forked(divmod, 1, 0).result()  # run again here, so the error is the real one
@@ -252,7 +252,7 @@ slow.cancel()  # killed and reaped, not waited for
 def test_prepared_child_gets_ready_first_and_answers_like_a_call_here() -> None:
     _isolated("""
 import os, sys, time
-from generator.background import Forked, Prepared
+from generator.output.background import Forked, Prepared
 linux = sys.platform.startswith("linux")
 def where(values):
     return os.getpid(), sum(values)
@@ -285,9 +285,9 @@ def test_a_checkpoint_stops_emit_before_black_is_waited_for() -> None:
     _isolated(f"""
 from pathlib import Path
 from generator.emit import emit, format as fmt
-from generator.history import apply
+from generator.maintenance.history import apply
 from generator.ir import build
-from generator.load import load
+from generator.loading.load import load
 from generator.problems import SpecError
 fmt.POOL_MIN_BYTES = 0  # with workers running
 ir, _ = build(load(Path({str(SPEC)!r})), package="stream_sdk")

@@ -117,7 +117,7 @@ def test_generate_strict_fails_on_validator_findings_lenient_goes_on(tmp_path: P
 @pytest.mark.parametrize("bad", ["../escape", "/abs/olute"])
 def test_writer_refuses_paths_outside_output(tmp_path: Path, bad: str) -> None:
     from generator.emit.fileset import FileSet
-    from generator.write import WriteError, write
+    from generator.output.write import WriteError, write
 
     files = FileSet()
     files.add(bad, "x")
@@ -164,7 +164,7 @@ def test_progress_shows_on_a_terminal_only_and_verbose_lists_files(tmp_path: Pat
 
 def test_writer_refuses_symlinks_that_point_elsewhere(tmp_path: Path) -> None:
     from generator.emit.fileset import FileSet
-    from generator.write import WriteError, write
+    from generator.output.write import WriteError, write
 
     outside = tmp_path / "outside"
     outside.mkdir()

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from generator.emit import format as fmt
 from generator.emit.models import generate_models
 from generator.ir import build
-from generator.load import load
+from generator.loading.load import load
 
 from .helpers import CORPUS, ROOT
 

@@ -14,9 +14,9 @@ import pytest
 
 from generator.emit.package import templates_root
 from generator.pipeline import generate
-from generator.history import CHANGELOG, Previous
-from generator.surface import SURFACE_FILE
-from generator.write import compare, read_text
+from generator.maintenance.history import CHANGELOG, Previous
+from generator.maintenance.surface import SURFACE_FILE
+from generator.output.write import compare, read_text
 
 from .helpers import ROOT, explain_difference, tree
 

@@ -21,7 +21,7 @@ from generator.emit.format import format_python
 from generator.emit.model_modules import split_models
 from generator.emit.unions import add_tag_dispatch
 from generator.pipeline import generate
-from generator.write import write
+from generator.output.write import write
 
 HEADER = "# header"
 PACKAGE = "split_sdk"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from generator.ir.build import build
-from generator.load import load
+from generator.loading.load import load
 from generator.pipeline import generate
 
 from .helpers import ROOT

@@ -2,7 +2,7 @@
 
 black is most of the cost of a cold generation (about 215 KB of source per second and per core),
 so `Formatter`:
-- caches its output by content (`generator/cache.py`: key = sha256 of the source, black's
+- caches its output by content (`generator/output/cache.py`: key = sha256 of the source, black's
   version and the mode);
 - formats a module made only of an opening (docstring, comments, imports) and simple top-level
   statements (classes, functions, assignments: the models module) statement by statement, with
@@ -21,7 +21,7 @@ import sys
 import time
 from typing import Any
 
-from ..cache import Cache, key
+from ..output.cache import Cache, key
 from .source_lines import source_lines
 
 LINE_LENGTH = 100

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import jinja2
 
-from ..background import Prepared
-from ..cache import Cache, canonical_json, code_fingerprint, key, tool_version
+from ..output.background import Prepared
+from ..output.cache import Cache, canonical_json, code_fingerprint, key, tool_version
 from ..ir.model import SdkIR
 from ..timings import Timings
 from .fileset import FileSet

@@ -9,7 +9,7 @@ from dataclasses import replace as dc_replace
 from typing import Any
 
 from .. import __version__, naming
-from ..load import Document
+from ..loading.source import Document
 from ..problems import Problem, pointer_join
 from . import examples, readme, text
 from .model import (

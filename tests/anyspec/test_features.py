@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from generator.pipeline import generate
-from generator.write import write
+from generator.output.write import write
 
 HERE = Path(__file__).resolve().parent
 SPEC = HERE / "features.yaml"

@@ -18,10 +18,10 @@ import pytest
 from openapi_spec_validator import OpenAPIV30SpecValidator
 
 from generator.ir import build
-from generator.load import load
+from generator.loading.load import load
 from generator.pipeline import generate
 from generator.problems import SpecError
-from generator.validate import validate
+from generator.loading.validate import validate
 
 from ..helpers import ROOT
 from .util import model_source

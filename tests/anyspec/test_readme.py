@@ -11,7 +11,7 @@ from typing import Any
 
 from generator.emit.package import _environment, templates_root
 from generator.ir import SdkIR, build
-from generator.load import load
+from generator.loading.load import load
 
 from ..helpers import ROOT
 

@@ -10,7 +10,7 @@ import yaml
 
 from generator import naming
 from generator.ir import build
-from generator.load import load
+from generator.loading.load import load
 from generator.pipeline import generate
 
 from .util import model_source

@@ -25,7 +25,7 @@ from starlette.routing import Route
 
 from generator import naming
 from generator.pipeline import generate
-from generator.write import write
+from generator.output.write import write
 
 from ..servers.live import serve
 
@@ -291,7 +291,7 @@ def _default_security(tmp_path: Path, root: Any, op_security: Any) -> tuple[Any,
     import json
 
     from generator.ir import build
-    from generator.load import load
+    from generator.loading.load import load
 
     op: dict[str, Any] = {"operationId": "getThing", "responses": {"204": {"description": "ok"}}}
     if op_security is not None:

@@ -21,9 +21,9 @@ import httpx
 import pytest
 
 from generator.ir.model import GroupIR, OperationIR
-from generator.load import load
+from generator.loading.load import load
 from generator.pipeline import generate
-from generator.write import write
+from generator.output.write import write
 
 from ..helpers import CORPUS, ROOT
 from .conftest import prism

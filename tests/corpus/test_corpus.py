@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from generator.ir import build
-from generator.load import load
+from generator.loading.load import load
 from generator.pipeline import generate
 from generator.problems import SpecError
 

@@ -21,7 +21,7 @@ SNIPPETS = re.findall(r"```python\n(.*?)```", README, re.S)
 
 def test_every_operation_has_a_usage_snippet() -> None:
     from generator.ir import build
-    from generator.load import load
+    from generator.loading.load import load
 
     ir, _ = build(load(ROOT / "spec" / "mka1.yaml"), package="mka1")
     calls = "\n".join(SNIPPETS)

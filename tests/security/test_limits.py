@@ -117,7 +117,7 @@ def test_reference_cycle_terminates_with_a_finding(tmp_path: Path) -> None:
 
 
 def test_oversized_document_is_refused(tmp_path: Path) -> None:
-    from generator.load import MAX_BYTES
+    from generator.loading.source import MAX_BYTES
 
     spec = tmp_path / "big.yaml"
     with spec.open("w") as f:

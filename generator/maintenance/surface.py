@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .ir.model import SdkIR
-from .ir.schemas import SCHEMA_PREFIX
+from ..ir.model import SdkIR
+from ..ir.schemas import SCHEMA_PREFIX
 
 SURFACE_FILE = ".sdkgen-surface.json"
 

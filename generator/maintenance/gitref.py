@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 
-from .problems import Problem, SpecError
+from ..problems import Problem, SpecError
 
 
 @contextmanager

@@ -30,8 +30,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .load import PointerMap
-from .problems import Level, pointer_join
+from .source import PointerMap
+from ..problems import Level, pointer_join
 
 _REFS = {"#/definitions/": "#/components/schemas/", "#/responses/": "#/components/responses/"}
 _PARAM_FIELDS = ("type", "format", "items", "collectionFormat", "default", "maximum", "exclusiveMaximum",

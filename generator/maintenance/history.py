@@ -7,8 +7,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from .diff import Change, bump, compare_surfaces, render_markdown, suggested_bump
-from .ir import text
-from .ir.model import SdkIR
+from ..ir import text
+from ..ir.model import SdkIR
 from .surface import Surface, surface_of
 
 CHANGELOG = "CHANGELOG.md"

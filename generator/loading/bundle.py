@@ -28,9 +28,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from . import naming
-from .load import MAX_BYTES, MAX_DEPTH, PointerMap, Source, parse_source
-from .problems import MISSING, Problem, SpecError, pointer_get, pointer_join
+from .. import naming
+from .source import MAX_BYTES, MAX_DEPTH, PointerMap, Source, parse_source
+from ..problems import MISSING, Problem, SpecError, pointer_get, pointer_join
 
 UNRESOLVED = "x-sdkgen-unresolved-ref"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .problems import Problem, SpecError
+from ..problems import Problem, SpecError
 
 MAX_NODES = 2_000_000  # far above the largest real specs (OpenAI's 3 MB spec has ~400k)
 MAX_DEPTH = 200  # real specs nest a few dozen levels at most

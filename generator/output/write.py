@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .emit.fileset import FileSet
+from ..emit.fileset import FileSet
 
 MANIFEST = ".sdkgen-manifest"
 IGNORE_FILE = ".sdkgen-ignore"

@@ -11,8 +11,8 @@ from openapi_spec_validator import (
     OpenAPIV31SpecValidator,
 )
 
-from .load import Document
-from .problems import Level, Problem, pointer_join
+from .source import Document
+from ..problems import Level, Problem, pointer_join
 
 MAX_FINDINGS = 200
 

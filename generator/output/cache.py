@@ -218,9 +218,9 @@ def code_fingerprint() -> str:
     whose value depends on sdkgen's own code (any edit to the generator invalidates those)."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
-        from . import __version__
+        from .. import __version__
 
-        here = Path(__file__).resolve().parent
+        here = Path(__file__).resolve().parent.parent  # the generator package
         roots = [here] + [t for t in (here / "templates", here.parent / "templates") if t.is_dir()]
         h = hashlib.sha256(f"{__version__}\0{sys.implementation.name}\0{sys.version_info[:2]}".encode())
         for root in roots:
