@@ -9,17 +9,18 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .output.cache import Cache, open_cache
 from .config import Config, find_config
 from .emit.format import default_jobs
 from .maintenance.diff import render_markdown, render_text
 from .maintenance.history import CHANGELOG, Previous
+from .maintenance.surface import SURFACE_FILE
+from .output.cache import Cache, open_cache
+from .output.run_cache import Outcome
+from .output.write import WriteError, compare, read_text, stage, write
 from .pipeline import diff_specs, generate_outcome, validate_only
 from .problems import SpecError
-from .maintenance.surface import SURFACE_FILE
 from .progress import ProgressTimings, timings_for
 from .timings import Timings
-from .output.write import WriteError, compare, read_text, stage, write
 
 REFRESH_HINT = "run `sdkgen generate` to refresh"
 
@@ -157,17 +158,25 @@ def _run(args: argparse.Namespace, config: Config, own: Config, spec: Path, out:
     if result.coverage is not None:
         _write_report(result.coverage, args.report, quiet=args.quiet)
     if args.command == "check":
-        with timings.stage("compare"):
-            drift = compare(result.files, out)
-        if drift.clean:
-            if not args.quiet:
-                print(f"sdkgen: {out} is up to date ({len(result.files)} files)", file=sys.stderr)
-            return 0
-        _report_drift(drift, result.files, out)
-        if result.old_version is not None:
-            print("\nWhat the spec change does to the SDK:", file=sys.stderr)
-            print(render_text(result.changes, result.old_version), file=sys.stderr)
-        return 1
+        return _check_drift(args, result, out, timings)
+    return _write_output(args, result, out, started, timings)
+
+
+def _check_drift(args: argparse.Namespace, result: Outcome, out: Path, timings: Timings) -> int:
+    with timings.stage("compare"):
+        drift = compare(result.files, out)
+    if drift.clean:
+        if not args.quiet:
+            print(f"sdkgen: {out} is up to date ({len(result.files)} files)", file=sys.stderr)
+        return 0
+    _report_drift(drift, result.files, out)
+    if result.old_version is not None:
+        print("\nWhat the spec change does to the SDK:", file=sys.stderr)
+        print(render_text(result.changes, result.old_version), file=sys.stderr)
+    return 1
+
+
+def _write_output(args: argparse.Namespace, result: Outcome, out: Path, started: float, timings: Timings) -> int:
     with timings.stage("write"):
         changed = write(result.files, out)
     if isinstance(timings, ProgressTimings):

@@ -317,24 +317,27 @@ class _Converter:
             return copy.deepcopy(schema)
         out: dict[str, Any] = {}
         for key, value in schema.items():
-            if key == "$ref" and isinstance(value, str):
-                out[key] = _ref(value)
-            elif key == "properties" and isinstance(value, dict):
-                out[key] = {name: self._schema(s) for name, s in value.items()}
-            elif key in ("items", "additionalProperties", "not") and isinstance(value, (dict, list)):
-                out[key] = self._schema(value)
-            elif key in ("allOf", "anyOf", "oneOf") and isinstance(value, list):
-                out[key] = [self._schema(s) for s in value]
-            elif key == "x-nullable":
-                if value is True:
-                    out["nullable"] = True
-            elif key == "discriminator" and isinstance(value, str):
-                out[key] = {"propertyName": value}
-            elif key == "type" and value == "file":
-                out["type"], out["format"] = "string", "binary"
-            else:
-                out[key] = copy.deepcopy(value)
+            out.update(self._schema_entry(key, value))
         return out
+
+    def _schema_entry(self, key: str, value: Any) -> dict[str, Any]:
+        """One keyword of a 2.0 schema as 3.0 writes it (none, one or two keywords)."""
+        if key == "$ref" and isinstance(value, str):
+            return {key: _ref(value)}
+        if key == "properties" and isinstance(value, dict):
+            return {key: {name: self._schema(s) for name, s in value.items()}}
+        if key in ("items", "additionalProperties", "not", "allOf", "anyOf", "oneOf") and isinstance(value, (dict, list)):
+            if key not in _SCHEMA_LISTS or isinstance(value, list):
+                return {key: self._schema(value)}
+        if key == "x-nullable":
+            return {"nullable": True} if value is True else {}
+        if key == "discriminator" and isinstance(value, str):
+            return {key: {"propertyName": value}}
+        if key == "type" and value == "file":
+            return {"type": "string", "format": "binary"}
+        return {key: copy.deepcopy(value)}
+
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")  # only a list of schemas is one
 
 
 def _ref(ref: str) -> str:

@@ -66,70 +66,78 @@ def _type_change(where: str, old: str, new: str, *, input_side: bool) -> Change 
 
 
 def _method(where: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    changes: list[Change] = []
     old_args, new_args = old["args"], new["args"]
-    gone = [a for a in old_args if a not in new_args]
-    came = [a for a in new_args if a not in old_args]
-    renamed = {}
-    for a in gone:  # a removed and an added argument of the same type read as a rename
-        for b in came:
-            if b not in renamed.values() and old_args[a] == new_args[b]:
-                renamed[a] = b
-                break
-    for a, b in renamed.items():
-        changes.append(Change("breaking", f"{where}({a}=)", f"argument renamed to {b}"))
-    for a in gone:
-        if a not in renamed:
-            changes.append(Change("breaking", f"{where}({a}=)", "argument removed"))
-    for b in came:
-        if b in renamed.values():
-            continue
-        required = new_args[b][1]
-        changes.append(Change("breaking" if required else "feature", f"{where}({b}=)",
-                              "required argument added" if required else "optional argument added"))
+    renamed = _renamed_args(old_args, new_args)
+    changes = [Change("breaking", f"{where}({a}=)", f"argument renamed to {b}") for a, b in renamed.items()]
+    changes += [Change("breaking", f"{where}({a}=)", "argument removed")
+                for a in old_args if a not in new_args and a not in renamed]
+    for b in new_args:
+        if b not in old_args and b not in renamed.values():
+            required = new_args[b][1]
+            changes.append(Change("breaking" if required else "feature", f"{where}({b}=)",
+                                  "required argument added" if required else "optional argument added"))
     for a in old_args:
         if a in new_args:
-            (old_type, old_req), (new_type, new_req) = old_args[a], new_args[a]
-            if new_req and not old_req:
-                changes.append(Change("breaking", f"{where}({a}=)", "argument made required"))
-            elif old_req and not new_req:
-                changes.append(Change("feature", f"{where}({a}=)", "argument made optional"))
-            change = _type_change(f"{where}({a}=)", old_type, new_type, input_side=True)
-            if change:
-                changes.append(change)
+            changes += _argument_changes(f"{where}({a}=)", old_args[a], new_args[a])
     if old["returns"] != new["returns"]:
         changes.append(Change("breaking", where, f"return type changed: {old['returns']} → {new['returns']}"))
     return changes
 
 
+def _renamed_args(old_args: dict[str, Any], new_args: dict[str, Any]) -> dict[str, str]:
+    """A removed and an added argument of the same type read as a rename (first match wins)."""
+    came = [a for a in new_args if a not in old_args]
+    renamed: dict[str, str] = {}
+    for a in (a for a in old_args if a not in new_args):
+        for b in came:
+            if b not in renamed.values() and old_args[a] == new_args[b]:
+                renamed[a] = b
+                break
+    return renamed
+
+
+def _argument_changes(where: str, old: Any, new: Any) -> list[Change]:
+    (old_type, old_req), (new_type, new_req) = old, new
+    changes = []
+    if new_req and not old_req:
+        changes.append(Change("breaking", where, "argument made required"))
+    elif old_req and not new_req:
+        changes.append(Change("feature", where, "argument made optional"))
+    change = _type_change(where, old_type, new_type, input_side=True)
+    if change:
+        changes.append(change)
+    return changes
+
+
 def _model(where: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    changes: list[Change] = []
-    for f in sorted(set(old["fields"]) - set(new["fields"])):
-        changes.append(Change("breaking", f"{where}.{f}", "field removed"))
-    for f in sorted(set(new["fields"]) - set(old["fields"])):
-        required = new["fields"][f][1]
+    old_fields, new_fields = old["fields"], new["fields"]
+    changes = [Change("breaking", f"{where}.{f}", "field removed") for f in sorted(set(old_fields) - set(new_fields))]
+    for f in sorted(set(new_fields) - set(old_fields)):
+        required = new_fields[f][1]
         changes.append(Change("breaking" if required else "feature", f"{where}.{f}",
                               "required field added" if required else "optional field added"))
-    for f in sorted(set(old["fields"]) & set(new["fields"])):
-        (old_type, old_req, *old_rest), (new_type, new_req, *new_rest) = old["fields"][f], new["fields"][f]
-        old_values, new_values = (old_rest or [None])[0] or [], (new_rest or [None])[0] or []
-        for v in [v for v in old_values if v not in new_values]:
-            changes.append(Change("breaking", f"{where}.{f}", f"enum value removed: {v!r}"))
-        for v in [v for v in new_values if v not in old_values]:
-            changes.append(Change("feature", f"{where}.{f}", f"enum value added: {v!r}"))
-        if new_req != old_req:
-            changes.append(Change("breaking" if new_req else "feature", f"{where}.{f}",
-                                  "field made required" if new_req else "field made optional"))
-        if old_type != new_type:
-            changes.append(Change("breaking", f"{where}.{f}", f"field type changed: {old_type} → {new_type}"))
-    old_enum, new_enum = old.get("enum") or [], new.get("enum") or []
-    for v in [v for v in old_enum if v not in new_enum]:
-        changes.append(Change("breaking", where, f"enum value removed: {v!r}"))
-    for v in [v for v in new_enum if v not in old_enum]:
-        changes.append(Change("feature", where, f"enum value added: {v!r}"))
-    if not old["fields"] and not new["fields"] and old.get("type") != new.get("type"):
+    for f in sorted(set(old_fields) & set(new_fields)):
+        changes += _field_changes(f"{where}.{f}", old_fields[f], new_fields[f])
+    changes += _enum_changes(where, old.get("enum") or [], new.get("enum") or [])
+    if not old_fields and not new_fields and old.get("type") != new.get("type"):
         changes.append(Change("breaking", where, f"type changed: {old.get('type')} → {new.get('type')}"))
     return changes
+
+
+def _field_changes(where: str, old: list[Any], new: list[Any]) -> list[Change]:
+    (old_type, old_req, *old_rest), (new_type, new_req, *new_rest) = old, new
+    changes = _enum_changes(where, (old_rest or [None])[0] or [], (new_rest or [None])[0] or [])
+    if new_req != old_req:
+        changes.append(Change("breaking" if new_req else "feature", where,
+                              "field made required" if new_req else "field made optional"))
+    if old_type != new_type:
+        changes.append(Change("breaking", where, f"field type changed: {old_type} → {new_type}"))
+    return changes
+
+
+def _enum_changes(where: str, old_values: list[Any], new_values: list[Any]) -> list[Change]:
+    changes = [Change("breaking", where, f"enum value removed: {v!r}") for v in old_values if v not in new_values]
+    return changes + [Change("feature", where, f"enum value added: {v!r}") for v in new_values if v not in old_values]
 
 
 def suggested_bump(changes: list[Change], version: str) -> Literal["major", "minor", "patch", "none"]:
