@@ -9,7 +9,7 @@ so `Formatter`:
   black's blank lines between them (`split_module`), so editing one model reformats one model;
 - formats what is not cached on every core at once when there is enough of it.
 None of this changes a byte of the output: black formats each top-level statement of such a
-module on its own (tests/test_format.py checks the pieces against whole-module black).
+module on its own (tests/generator/emit/test_format.py checks the pieces against whole-module black).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Rules that keep it safe:
 - every key is a sha256 of everything its value depends on: the input, the versions of the
   tools (black, datamodel-code-generator, openapi-spec-validator), of Python and of sdkgen's own
   code (`code_fingerprint`), and the options. A hit is what a fresh computation gives, so output
-  is byte-identical with and without the cache (tests/test_cache.py);
+  is byte-identical with and without the cache (tests/generator/output/test_cache.py);
 - entries are written to a temporary file and renamed into place, so a reader never sees half an
   entry; each one starts with the sha256 of its payload, and a missing, unreadable, truncated or
   corrupt entry is a miss (and is removed);

@@ -1,7 +1,7 @@
 """Golden tests: small one-feature specs and the MKA1 spec, compared byte for byte.
 
 Refresh after an intended change with:
-    SDKGEN_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+    SDKGEN_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/generator/test_golden.py
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from generator.maintenance.history import CHANGELOG, Previous
 from generator.maintenance.surface import SURFACE_FILE
 from generator.output.write import compare, read_text
 
-from .helpers import ROOT, explain_difference, tree
+from ..helpers import ROOT, explain_difference, tree
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = ROOT / "tests" / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "spec.yaml").is_file())
-REFRESH = "SDKGEN_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py"
+REFRESH = "SDKGEN_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/generator/test_golden.py"
 
 
 def _without_runtime(files: dict[str, bytes]) -> dict[str, bytes]:

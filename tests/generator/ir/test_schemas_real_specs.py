@@ -13,7 +13,7 @@ from generator.ir import build
 from generator.loading.load import load
 from generator.pipeline import generate
 
-from .util import model_source
+from ...anyspec.util import model_source
 
 
 def _build(tmp_path: Path, schemas: dict[str, Any], version: str = "3.0.3") -> tuple[dict[str, Any], list[Any]]:

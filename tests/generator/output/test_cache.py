@@ -18,7 +18,7 @@ from generator.output.cache import Cache, key
 from generator.pipeline import generate, generate_outcome
 from generator.problems import SpecError
 
-from .helpers import ROOT, tree
+from ...helpers import ROOT, tree
 
 GOLDEN = ROOT / "tests" / "golden"
 SPEC = GOLDEN / "streaming" / "spec.yaml"

@@ -15,7 +15,7 @@ from generator.ir.build import build
 from generator.loading.load import load
 from generator.pipeline import generate
 
-from .helpers import ROOT
+from ...helpers import ROOT
 
 PAGE = {
     "type": "object",

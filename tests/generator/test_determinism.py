@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .helpers import ROOT, tree
+from ..helpers import ROOT, tree
 
 
 def _generate(spec: Path, out: Path, seed: str) -> dict[str, bytes]:

@@ -23,8 +23,8 @@ from generator.pipeline import generate
 from generator.problems import SpecError
 from generator.loading.validate import validate
 
-from ..helpers import ROOT
-from .util import model_source
+from ...helpers import ROOT
+from ...anyspec.util import model_source
 
 
 def _write(base: Path, files: dict[str, str]) -> None:

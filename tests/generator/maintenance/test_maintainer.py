@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .helpers import ROOT
+from ...helpers import ROOT
 
 BASE = """openapi: 3.1.0
 info: {title: Pets, version: 1.0.0}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ROOT, tree
+from ..helpers import ROOT, tree
 
 GOLDEN = ROOT / "tests" / "golden"
 

@@ -15,7 +15,7 @@ from generator.emit.models import generate_models
 from generator.ir import build
 from generator.loading.load import load
 
-from .helpers import CORPUS, ROOT
+from ...helpers import CORPUS, ROOT
 
 
 def _whole(source: str) -> str:
