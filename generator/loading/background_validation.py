@@ -60,6 +60,7 @@ class BackgroundValidation:
             if self.cache is not None:
                 self.cache.put_json("validate", self.digest, [problem_dict(p) for p in problems])
             self._problems = problems
+            return list(problems)
         return list(self._problems)
 
     def finished(self) -> bool:
