@@ -350,8 +350,10 @@ def _json_kinds(annotation: Any) -> frozenset[str] | None:
     if annotation is None or annotation is type(None):
         return frozenset({"null"})
     cls = origin if isinstance(origin, type) else annotation
-    if not isinstance(cls, type):
-        return None
+    return _class_kinds(cls) if isinstance(cls, type) else None
+
+
+def _class_kinds(cls: type) -> frozenset[str] | None:
     if issubclass(cls, pydantic.RootModel):
         return _json_kinds(cls.model_fields["root"].annotation)
     if issubclass(cls, Enum):

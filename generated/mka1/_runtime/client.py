@@ -32,7 +32,7 @@ from .errors import (
 )
 from .download import AsyncDownload, Download
 from .hooks import HookContext, Hooks
-from .log import get_logger
+from .log import get_logger, hide_query_params
 from .model import LazyModule, Models
 from .oauth import ClientCredentials
 from .operation import Operation, Security
@@ -225,6 +225,9 @@ class ClientCore:
             server_url = servers[server_idx]
         self.server_url = server_url.rstrip("/")
         self.schemes = {scheme.name: scheme for scheme in security}
+        hide_query_params(
+            s.param_name for s in security if s.type.lower() == "apikey" and s.location == "query"
+        )
         # The API-wide requirements (alternatives of scheme names) for operations without
         # their own; not given: each scheme on its own, in order.
         self.default_security: tuple[tuple[str, ...], ...] = (
