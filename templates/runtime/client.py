@@ -590,7 +590,7 @@ class ClientCore:
         try:
             value = self.models.parse(name, response.content, self.strict_responses)
         except ValueError as exc:  # the method's declared type cannot be returned
-            raise invalid_body(call.where, response, exc) from exc
+            raise invalid_body(call.where, response, exc, call.secrets) from exc
         if call.page is not None:
             attach_page(value, self._plain, call.op, *call.page)
         return value

@@ -305,3 +305,14 @@ def test_no_token_on_stderr_with_mka1_log_debug(server: tuple[str, MKA1State]) -
                           timeout=60)
     assert "AuthenticationError" in done.stderr and "HTTP GET" in done.stderr
     assert TOKEN not in done.stderr + done.stdout
+
+
+def test_a_token_across_the_excerpts_cut_is_not_left_half_visible(server: tuple[str, MKA1State]) -> None:
+    url, state = server
+    page = "<html><body>" + "x" * 175 + f" token {TOKEN} rejected "  # the token spans char 200 + "y" * 500 + "</body></html>"
+    state.canned["resp_401"] = (401, "text/html", page.encode())
+    with pytest.raises(errors.AuthenticationError) as info:
+        get(url, "sync", "resp_401")
+    message = str(info.value)
+    assert f"(cut; the body has {len(page)} bytes)" in message and "token ***" in message
+    assert TOKEN[:10] not in message and info.value.body == page

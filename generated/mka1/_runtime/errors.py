@@ -271,22 +271,25 @@ def status_error(
 
     ``where`` names the call, e.g. "getThing: GET /things/1".
     """
+    secrets = tuple(secrets)
     body = _read_text(response)
     detail = server_message(body)
     if detail is None and body.strip():
-        detail = excerpt(body)
-    elif detail is not None and len(detail) > _EXCERPT:
-        detail = excerpt(detail)
+        detail = body
+    if detail:  # redacted before it is cut: a cut could leave half a secret unrecognised
+        detail = excerpt(redact(detail, secrets), size=len(response.content))
     status = f"{response.status_code} {response.reason_phrase}".rstrip()
     message = f"{where} returned {status}" + (f": {detail}" if detail else "")
     error_cls = cls or builtin_error_class(response.status_code)
     return error_cls(redact(message, secrets), response, body, data)
 
 
-def invalid_body(where: str, response: httpx.Response, exc: ValueError) -> ResponseValidationError:
+def invalid_body(
+    where: str, response: httpx.Response, exc: ValueError, secrets: Iterable[str] = ()
+) -> ResponseValidationError:
     """The error for a read success response whose body cannot be returned: ``exc`` is
     what parsing raised (not JSON, or the model's ``BodyMismatch``)."""
-    body = _read_text(response)
+    body = redact(_read_text(response), secrets)
     if not response.content:
         what = "an empty body"
     elif isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError)):
@@ -295,14 +298,19 @@ def invalid_body(where: str, response: httpx.Response, exc: ValueError) -> Respo
     else:
         what = f"a body that {exc}"
     status = f"{response.status_code} {response.reason_phrase}".rstrip()
-    message = f"{where} returned {status} with {what}" + (f": {excerpt(body)}" if body.strip() else "")
-    return ResponseValidationError(message, response, body)
+    message = f"{where} returned {status} with {what}" + (
+        f": {excerpt(body, size=len(response.content))}" if body.strip() else ""
+    )
+    return ResponseValidationError(message, response)
 
 
-def excerpt(text: str, limit: int = _EXCERPT) -> str:
-    """``text`` on one line, cut to ``limit`` characters with a note of its full size, so a
-    proxy's HTML page does not fill a log line (the full text stays on the error)."""
+def excerpt(text: str, limit: int = _EXCERPT, size: int | None = None) -> str:
+    """``text`` on one line, cut to ``limit`` characters with a note of the body's ``size``
+    (default: the text's), so a proxy's HTML page does not fill a log line (the full text
+    stays on the error)."""
     flat = " ".join(text.split())
     if len(flat) <= limit:
         return flat
-    return f"{flat[:limit]}… (cut; the body has {len(text.encode('utf-8', 'replace'))} bytes)"
+    if size is None:
+        size = len(text.encode("utf-8", "replace"))
+    return f"{flat[:limit]}… (cut; the body has {size} bytes)"
