@@ -165,6 +165,38 @@ def test_json_that_cannot_be_an_event_raises_but_an_unknown_type_does_not(
     assert items[0].type == "response.brand_new" and info.value.data == "[1, 2, 3]"
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_strict_responses_turn_an_unknown_event_type_into_stream_decode_error(
+    server: tuple[str, MKA1State], mode: str
+) -> None:
+    url, state = server
+    state.extra_frames[:] = [b'event: response.brand_new\ndata: {"type": "response.brand_new"}\n\n']
+    items: list[Any] = []
+    with pytest.raises(errors.StreamDecodeError, match="does not match ResponseStreamingEvent") as info:
+        read_stream(url, mode, "resp_s3", items, strict_responses=True)
+    assert items == [] and info.value.event == "response.brand_new"
+
+
+def test_on_error_hooks_see_a_stream_decode_error(server: tuple[str, MKA1State]) -> None:
+    url, state = server
+    state.extra_frames[:] = [b"data: not json\n\n"]
+    seen: list[BaseException] = []
+
+    class Mapped(Exception):
+        pass
+
+    def on_error(error: errors.SDKError, ctx: Any) -> BaseException:
+        seen.append(error)
+        return Mapped(ctx.operation_id)
+
+    with SDK(bearer_auth=TOKEN, server_url=url) as sdk:
+        sdk.hooks.add_on_error(on_error)
+        with pytest.raises(Mapped, match="getResponse"), \
+                sdk.llm.responses.get(response_id="resp_s4", stream=True) as events:
+            list(events)
+    assert [type(e).__name__ for e in seen] == ["StreamDecodeError"]
+
+
 # -- 4: a proxy's error page --------------------------------------------------------------------
 
 PROXY_PAGE = (
