@@ -40,6 +40,8 @@ from .pagination import attach_page
 from .raw import RawResponse
 from .retries import IDEMPOTENT_METHODS, Retrier
 from .serialize import (
+    check_credential,
+    check_credentials,
     encode_form,
     encode_json,
     encode_query,
@@ -48,8 +50,6 @@ from .serialize import (
     serialize_headers,
     serialize_query,
     split_multipart,
-    check_credential,
-    check_credentials,
 )
 from .sse import AsyncEventStream, EventStream
 from .types import NOT_GIVEN, CallOptions, RetryConfig
