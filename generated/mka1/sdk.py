@@ -59,6 +59,9 @@ class SDK(BaseSDK):
         async_client: Your own `httpx.AsyncClient` (likewise).
         http_headers: Headers added to every request.
         hooks: Functions called before each request, after each response and on errors.
+        strict_responses: Raise `errors.ResponseValidationError` when a success body does not
+            match its schema, instead of returning it unvalidated with a logged warning.
+            Bodies that are empty, not JSON or of another JSON type always raise.
     """
 
     def __init__(
@@ -74,6 +77,7 @@ class SDK(BaseSDK):
         async_client: httpx.AsyncClient | None = None,
         http_headers: Mapping[str, str] | None = None,
         hooks: Hooks | None = None,
+        strict_responses: bool = False,
     ) -> None:
         super().__init__(
             servers=SERVERS,
@@ -107,6 +111,7 @@ class SDK(BaseSDK):
             },
             http_headers=http_headers,
             hooks=hooks,
+            strict_responses=strict_responses,
         )
 
     def with_options(
@@ -118,6 +123,7 @@ class SDK(BaseSDK):
         timeout_ms: int | None | NotGiven = NOT_GIVEN,
         retry_config: RetryConfig | None | NotGiven = NOT_GIVEN,
         http_headers: Mapping[str, str] | None = None,
+        strict_responses: bool | NotGiven = NOT_GIVEN,
     ) -> SDK:
         """A client with some settings changed that shares this one's connection pool.
 
@@ -137,6 +143,7 @@ class SDK(BaseSDK):
             timeout_ms=timeout_ms,
             retry_config=retry_config,
             http_headers=http_headers,
+            strict_responses=strict_responses,
         )
 
     @cached_property

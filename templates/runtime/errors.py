@@ -4,7 +4,9 @@
     ├── APIConnectionError            no usable response: DNS, refused, reset, TLS (status_code None)
     │   ├── APITimeoutError           the timeout expired
     │   └── StreamInterruptedError    an event stream broke and could not resume (.last_cursor)
-    ├── ResponseValidationError       a success body that is not even the declared format
+    ├── ResponseValidationError       a success body that is not the declared type (.body, .raw_response)
+    │   └── StreamDecodeError         an event of a JSON event stream that is not JSON (.event, .data, .id)
+    ├── InvalidCredentialError        a credential that cannot be sent (a line break, non-ASCII)
     ├── BadRequestError               400
     ├── AuthenticationError           401
     ├── PermissionDeniedError         403
@@ -33,6 +35,8 @@ __all__ = [
     "APITimeoutError",
     "StreamInterruptedError",
     "ResponseValidationError",
+    "StreamDecodeError",
+    "InvalidCredentialError",
     "BadRequestError",
     "AuthenticationError",
     "PermissionDeniedError",
@@ -43,9 +47,13 @@ __all__ = [
     "InternalServerError",
     "match_error_spec",
     "status_error",
+    "excerpt",
+    "invalid_body",
 ]
 
-_BODY_LIMIT = 500  # characters of a non-JSON body quoted in the message
+# Characters of a body quoted in a message: enough for a JSON error or a proxy page's title,
+# short enough that a log line stays one line. The whole body stays on the error's .body.
+_EXCERPT = 200
 
 
 class SDKError(Exception):
@@ -114,9 +122,38 @@ class StreamInterruptedError(APIConnectionError):
 
 
 class ResponseValidationError(SDKError):
-    """A success response whose body cannot be read as the declared format (e.g. HTML where
-    JSON was promised). Not raised when JSON merely differs from the schema: such bodies
-    are returned as they are."""
+    """A success response whose body is not what the method is typed to return: empty, not
+    JSON, JSON of another type (an array for an object, ``null``), or, with
+    ``strict_responses``, any mismatch with the schema. Without strict mode, drift inside an
+    object (unknown or missing fields, unknown enum values or union members, a field of
+    another type) is tolerated: such bodies are returned, with a warning in the log."""
+
+
+class StreamDecodeError(ResponseValidationError):
+    """An event of a JSON event stream whose ``data`` is not JSON, or JSON that cannot be an
+    event (an array where an object is declared; with ``strict_responses``, any mismatch).
+    ``event``, ``data`` and ``id`` are the raw SSE fields of that event; the stream ends."""
+
+    def __init__(
+        self,
+        message: str,
+        raw_response: httpx.Response | None = None,
+        *,
+        event: str,
+        data: str,
+        id: str | None,
+    ) -> None:
+        super().__init__(message, raw_response, body="")
+        self.event = event
+        self.data = data
+        self.id = id
+
+
+class InvalidCredentialError(SDKError, ValueError):
+    """A credential given to the SDK that cannot be sent as it is: a line break (it would
+    split the HTTP header) or a character outside printable ASCII. The message names the
+    security scheme, never the value. Raised by the constructor, or by the first call for a
+    token provider."""
 
 
 class BadRequestError(SDKError):
@@ -234,13 +271,46 @@ def status_error(
 
     ``where`` names the call, e.g. "getThing: GET /things/1".
     """
+    secrets = tuple(secrets)
     body = _read_text(response)
     detail = server_message(body)
     if detail is None and body.strip():
-        detail = body.strip()
-    if detail is not None and len(detail) > _BODY_LIMIT:
-        detail = detail[:_BODY_LIMIT] + "…"
+        detail = body
+    if detail:  # redacted before it is cut: a cut could leave half a secret unrecognised
+        detail = excerpt(redact(detail, secrets), size=len(response.content))
     status = f"{response.status_code} {response.reason_phrase}".rstrip()
     message = f"{where} returned {status}" + (f": {detail}" if detail else "")
     error_cls = cls or builtin_error_class(response.status_code)
     return error_cls(redact(message, secrets), response, body, data)
+
+
+def invalid_body(
+    where: str, response: httpx.Response, exc: ValueError, secrets: Iterable[str] = ()
+) -> ResponseValidationError:
+    """The error for a read success response whose body cannot be returned: ``exc`` is
+    what parsing raised (not JSON, or the model's ``BodyMismatch``)."""
+    body = redact(_read_text(response), secrets)
+    if not response.content:
+        what = "an empty body"
+    elif isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError)):
+        kind = response.headers.get("content-type")
+        what = "a body that is not JSON" + (f" ({kind})" if kind else "")
+    else:
+        what = f"a body that {exc}"
+    status = f"{response.status_code} {response.reason_phrase}".rstrip()
+    message = f"{where} returned {status} with {what}" + (
+        f": {excerpt(body, size=len(response.content))}" if body.strip() else ""
+    )
+    return ResponseValidationError(message, response)
+
+
+def excerpt(text: str, limit: int = _EXCERPT, size: int | None = None) -> str:
+    """``text`` on one line, cut to ``limit`` characters with a note of the body's ``size``
+    (default: the text's), so a proxy's HTML page does not fill a log line (the full text
+    stays on the error)."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    if size is None:
+        size = len(text.encode("utf-8", "replace"))
+    return f"{flat[:limit]}… (cut; the body has {size} bytes)"

@@ -2,7 +2,9 @@
 
 Models are tolerant of what servers send: unknown fields are kept, a body that does not
 match its schema is still returned (built without validation, with a logged warning), and an
-event of a type the SDK does not know arrives as ``UnknownEvent``.
+event of a type the SDK does not know arrives as ``UnknownEvent``. Tolerance stops at the top
+level: a body that is not JSON, or JSON of a type the result cannot have (an array where an
+object is declared), raises ``BodyMismatch``, and so does any mismatch when ``strict``.
 """
 
 from __future__ import annotations
@@ -12,13 +14,22 @@ import json
 import logging
 import types
 import typing
-from typing import Any, Iterator, Literal, TypeVar, Union
+from enum import Enum
+from typing import Any, Iterator, Literal, Mapping, Sequence, TypeVar, Union
 
 import pydantic
 from pydantic import ConfigDict, GetCoreSchemaHandler, TypeAdapter, ValidationError
 from pydantic_core import CoreSchema, core_schema
 
-__all__ = ["BaseModel", "UnknownEvent", "LazyModule", "Models", "tag_dispatch", "request_data"]
+__all__ = [
+    "BaseModel",
+    "BodyMismatch",
+    "UnknownEvent",
+    "LazyModule",
+    "Models",
+    "tag_dispatch",
+    "request_data",
+]
 
 _M = TypeVar("_M", bound="BaseModel")
 
@@ -231,7 +242,7 @@ def _union_members(annotation: Any) -> tuple[Any, ...]:
 class _Entry:
     """Everything cached for one model name."""
 
-    __slots__ = ("name", "target", "adapter", "unwrap", "_tags")
+    __slots__ = ("name", "target", "adapter", "unwrap", "_tags", "_kinds")
 
     def __init__(self, name: str, target: Any) -> None:
         self.name = name
@@ -239,6 +250,14 @@ class _Entry:
         self.adapter: TypeAdapter[Any] = TypeAdapter(target)
         self.unwrap = isinstance(target, type) and issubclass(target, pydantic.RootModel)
         self._tags: tuple[str, dict[Any, type[pydantic.BaseModel]]] | None = None
+        self._kinds: frozenset[str] | None | bool = False  # False: not computed yet
+
+    def kinds(self) -> frozenset[str] | None:
+        """The JSON types (``object``, ``array``...) a value of this model can have; None for
+        any. Only needed on the slow path, so computed on first need."""
+        if self._kinds is False:
+            self._kinds = _json_kinds(self.target)
+        return self._kinds  # type: ignore[return-value]
 
     def tags(self) -> tuple[str, dict[Any, type[pydantic.BaseModel]]]:
         """For a union of models told apart by a Literal field: (JSON key, tag → member).
@@ -282,6 +301,79 @@ class _Entry:
         return key, table
 
 
+class BodyMismatch(ValueError):
+    """A body that cannot be returned as its model: JSON of another type than the model can
+    have, or (``strict``) any mismatch. The client turns it into ``ResponseValidationError``
+    (``StreamDecodeError`` for an event)."""
+
+
+def _kind_of(value: Any) -> str:
+    """The JSON type of decoded JSON data."""
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    return "null" if value is None else "number"
+
+
+_SCALARS: tuple[tuple[type, str], ...] = (
+    (bool, "boolean"),  # before int: bool is an int
+    (int, "number"),
+    (float, "number"),
+    (str, "string"),
+    (bytes, "string"),
+)
+
+
+def _json_kinds(annotation: Any) -> frozenset[str] | None:
+    """The JSON types a value of ``annotation`` can be read from; None when any (``Any``, an
+    unresolved name, a class this does not know: no check is better than a wrong one)."""
+    while hasattr(annotation, "__value__") and not isinstance(annotation, type):
+        annotation = annotation.__value__  # a TypeAliasType
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _json_kinds(typing.get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        found: set[str] = set()
+        for member in typing.get_args(annotation):
+            kinds = _json_kinds(member)
+            if kinds is None:
+                return None
+            found |= kinds
+        return frozenset(found)
+    if origin is Literal:
+        return frozenset(_kind_of(getattr(v, "value", v)) for v in typing.get_args(annotation))
+    if annotation is None or annotation is type(None):
+        return frozenset({"null"})
+    cls = origin if isinstance(origin, type) else annotation
+    return _class_kinds(cls) if isinstance(cls, type) else None
+
+
+def _class_kinds(cls: type) -> frozenset[str] | None:
+    if issubclass(cls, pydantic.RootModel):
+        return _json_kinds(cls.model_fields["root"].annotation)
+    if issubclass(cls, Enum):
+        return frozenset(_kind_of(member.value) for member in cls)
+    if issubclass(cls, (pydantic.BaseModel, Mapping)):
+        return frozenset({"object"})
+    for scalar, kind in _SCALARS:
+        if issubclass(cls, scalar):
+            return frozenset({kind})
+    if issubclass(cls, (Sequence, set, frozenset)):
+        return frozenset({"array"})
+    return None
+
+
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors(include_input=False, include_url=False)[0]
+    where = ".".join(str(p) for p in first["loc"]) or "<root>"
+    return f"{exc.error_count()} errors, first at {where}: {first['msg']}"
+
+
 class Models:
     """Parses bodies and events into the generated models, looked up by name.
 
@@ -301,26 +393,31 @@ class Models:
             entry = self._entries[name] = _Entry(name, self._module.get(name))
         return entry
 
-    def parse(self, name: str, raw: str | bytes) -> Any:
-        """Validate a JSON body. Raises ValueError only when the body is not JSON."""
+    def parse(self, name: str, raw: str | bytes, strict: bool = False) -> Any:
+        """Validate a JSON body. Raises ValueError when the body is not JSON, and its
+        subclass ``BodyMismatch`` when it cannot be returned as ``name`` (see ``_tolerate``)."""
         entry = self._entry(name)
         try:
             value = entry.adapter.validate_json(raw)
         except ValidationError as exc:
-            return self._tolerate(entry, json.loads(raw), exc)
+            return self._tolerate(entry, json.loads(raw), exc, strict)
         return value.root if entry.unwrap else value
 
-    def parse_data(self, name: str, data: Any) -> Any:
+    def parse_data(self, name: str, data: Any, strict: bool = False) -> Any:
         """Like ``parse`` for already-decoded JSON data."""
         entry = self._entry(name)
         try:
             value = entry.adapter.validate_python(data)
         except ValidationError as exc:
-            return self._tolerate(entry, data, exc)
+            return self._tolerate(entry, data, exc, strict)
         return value.root if entry.unwrap else value
 
-    def parse_event(self, name: str | None, data: str, event: str | None = None) -> Any:
-        """One SSE payload. Never raises: unknown or non-JSON payloads become UnknownEvent."""
+    def parse_event(
+        self, name: str | None, data: str, event: str | None = None, strict: bool = False
+    ) -> Any:
+        """One SSE payload. JSON of a type the SDK has no model for becomes UnknownEvent; a
+        payload that is not JSON raises ValueError, one that cannot be an event at all
+        ``BodyMismatch``. Without an event model, the JSON, or the text when not JSON."""
         if name is None:
             try:
                 return json.loads(data)
@@ -330,30 +427,33 @@ class Models:
         try:
             value = entry.adapter.validate_json(data)
         except ValidationError as exc:
-            try:
-                payload = json.loads(data)
-            except ValueError:
-                return UnknownEvent(type=event, data=data)
+            payload = json.loads(data)
             key, table = entry.tags()
-            if table and (not isinstance(payload, dict) or payload.get(key) not in table):
-                tag: Any = payload.get(key) if isinstance(payload, dict) else event
+            if not strict and table and isinstance(payload, dict) and payload.get(key) not in table:
+                tag: Any = payload.get(key)
                 return UnknownEvent(type=tag if isinstance(tag, str) else event, data=payload)
-            return self._tolerate(entry, payload, exc)
+            return self._tolerate(entry, payload, exc, strict)
         return value.root if entry.unwrap else value
 
-    def _tolerate(self, entry: _Entry, data: Any, exc: ValidationError) -> Any:
+    def _tolerate(self, entry: _Entry, data: Any, exc: ValidationError, strict: bool) -> Any:
         """Keep a body that does not match its schema instead of failing the call.
 
-        The result is built without validation, one level deep: a model whose fields hold
-        the data as sent. Callers get the server's data rather than an exception.
+        Drift is tolerated: the result is built without validation, one level deep, a model
+        whose fields hold the data as sent (unknown, missing or mistyped fields, unknown enum
+        values; an object of an unknown union member stays a dict). What is not drift raises
+        ``BodyMismatch``: JSON of a type the result cannot have, or any mismatch if ``strict``.
         """
-        first = exc.errors(include_input=False, include_url=False)[0]
+        if strict:
+            raise BodyMismatch(f"does not match {entry.name} ({_first_error(exc)})") from exc
+        kinds = entry.kinds()
+        kind = _kind_of(data)
+        if kinds is not None and kind not in kinds:
+            expected = " or ".join(sorted(kinds))
+            raise BodyMismatch(f"is a JSON {kind} where {entry.name} is a JSON {expected}") from exc
         self._log.warning(
-            "response does not match model %s (%d errors, first at %s: %s); returning it unvalidated",
+            "response does not match model %s (%s); returning it unvalidated",
             entry.name,
-            exc.error_count(),
-            ".".join(str(p) for p in first["loc"]) or "<root>",
-            first["msg"],
+            _first_error(exc),
         )
         target: Any = entry.target
         if not isinstance(data, dict):

@@ -80,12 +80,49 @@ def test_parse_event_known_unknown_and_not_json(models: Any, rt: SimpleNamespace
     assert isinstance(unknown, rt.model.UnknownEvent)
     assert unknown.type == "brand.new" and unknown.data == {"type": "brand.new", "x": 1}
 
-    garbage = models.parse_event("Event", "not json", "weird")
-    assert isinstance(garbage, rt.model.UnknownEvent)
-    assert garbage.type == "weird" and garbage.data == "not json"
+    untagged = models.parse_event("Event", '{"x": 1}', "weird")
+    assert isinstance(untagged, rt.model.UnknownEvent)
+    assert untagged.type == "weird" and untagged.data == {"x": 1}
 
-    untyped = models.parse_event("Event", "[1, 2]", "message")
-    assert isinstance(untyped, rt.model.UnknownEvent) and untyped.data == [1, 2]
+    # UnknownEvent is for JSON of a type the SDK does not know, not for anything at all
+    with pytest.raises(ValueError):
+        models.parse_event("Event", "not json", "weird")
+    with pytest.raises(rt.model.BodyMismatch, match="is a JSON array where Event is a JSON object"):
+        models.parse_event("Event", "[1, 2]", "message")
+
+
+def test_strict_parsing_raises_on_any_mismatch(models: Any, rt: SimpleNamespace) -> None:
+    assert models.parse("Thing", b'{"id":"a"}', strict=True).id == "a"
+    with pytest.raises(rt.model.BodyMismatch, match=r"does not match Thing \(1 errors, first at count"):
+        models.parse("Thing", b'{"id":"t","count":"many"}', strict=True)
+    with pytest.raises(rt.model.BodyMismatch, match="does not match Event"):
+        models.parse_event("Event", '{"type":"brand.new"}', "brand.new", strict=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "kind"),
+    [
+        ("Thing", b"[1,2,3]", "array"),
+        ("Thing", b'"text"', "string"),
+        ("Thing", b"null", "null"),
+        ("Thing", b"42", "number"),
+        ("ThingList", b'{"id":"a"}', "object"),
+        ("Event", b"true", "boolean"),
+    ],
+)
+def test_json_of_another_type_than_the_model_raises(
+    models: Any, rt: SimpleNamespace, name: str, body: bytes, kind: str
+) -> None:
+    with pytest.raises(rt.model.BodyMismatch, match=f"is a JSON {kind} where {name} is a JSON"):
+        models.parse(name, body)
+
+
+def test_drift_inside_the_right_type_is_still_tolerated(models: Any, rt: SimpleNamespace) -> None:
+    missing = models.parse("Thing", b'{"name":"no id"}')  # a required field missing: drift
+    assert isinstance(missing, rt.models.Thing) and missing.name == "no id"
+    assert models.parse("ThingList", b'[{"id":"a"},{"count":"x"}]')[1] == {"count": "x"}
+    unknown = models.parse("Event", b'{"type":"brand.new","x":1}')  # unknown union member
+    assert unknown == {"type": "brand.new", "x": 1}
 
 
 def test_parse_event_without_model_gives_plain_json(models: Any) -> None:

@@ -33,4 +33,5 @@ def server(_server: tuple[str, MKA1State]) -> tuple[str, MKA1State]:
     state.fail_headers = None
     state.delay = 0.0
     state.list_total = 0
+    state.canned.clear()
     return url, state

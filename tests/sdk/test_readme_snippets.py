@@ -35,7 +35,8 @@ def test_the_readme_has_the_examples_of_each_feature() -> None:
     text = "\n".join(SNIPPETS)
     for needle in ("auto_paging_iter()", "auto_paging_iter_async()", "next_page()", "RetryConfig.none()",
                    "timeout_ms=", "x_on_behalf_of=", "with_options(", "with_raw_response", "Hooks(",
-                   "add_after_response", "errors.SDKError", 'getLogger("mka1")'):
+                   "add_after_response", "errors.SDKError", 'getLogger("mka1")', "strict_responses=True",
+                   "errors.ResponseValidationError"):
         assert needle in text, needle
     assert "MKA1_LOG=debug" in README
 

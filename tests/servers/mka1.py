@@ -10,6 +10,7 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -141,12 +142,15 @@ class MKA1State:
     delay: float = 0.0
     # when > 0, listResponses pages through this many responses (resp_l1, resp_l2, ...)
     list_total: int = 0
+    # fault injection by response id: getResponse of that id answers (status, content type,
+    # body) as given, every time, instead of the response object
+    canned: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)
 
     def last(self) -> Recorded:
         return self.requests[-1]
 
 
-def build_app(state: MKA1State) -> Starlette:
+def build_app(state: MKA1State) -> Any:
     async def record(request: Request) -> Response | None:
         raw = await request.body()
         body: Any = None
@@ -211,7 +215,10 @@ def build_app(state: MKA1State) -> Starlette:
     async def one(request: Request) -> Response:
         if (early := await record(request)) is not None:
             return early
-        rid = request.path_params["response_id"]
+        rid = request.path_params["response_id"].replace("%2F", "/")  # see _raw_segments
+        if rid in state.canned and request.method == "GET":
+            status, media_type, content = state.canned[rid]
+            return Response(content, status, media_type=media_type)
         if not rid.startswith(("resp_", "resp-")):
             return JSONResponse({"error": {"message": f"no response {rid}", "type": "not_found"}}, 404)
         if request.method == "DELETE":
@@ -257,7 +264,7 @@ def build_app(state: MKA1State) -> Starlette:
             return early
         return JSONResponse({"error": {"message": f"no route {request.url.path}", "type": "not_found"}}, 404)
 
-    return Starlette(routes=[
+    return _raw_segments(Starlette(routes=[
         Route(PREFIX, create, methods=["POST"]),
         Route(PREFIX, list_responses, methods=["GET"]),
         Route(PREFIX + "/compact", compact, methods=["POST"]),
@@ -266,4 +273,19 @@ def build_app(state: MKA1State) -> Starlette:
         Route(PREFIX + "/{response_id}/wake", wake, methods=["POST"]),
         Route(PREFIX + "/{response_id}/input_items", input_items, methods=["GET"]),
         Route("/{rest:path}", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
-    ])
+    ]))
+
+
+def _raw_segments(app: Starlette) -> Any:
+    """Route on the path's segments as sent, like servers that keep an encoded slash
+    (``%2F``) inside its segment: an id ``a/b`` sent as ``a%2Fb`` still reaches its route
+    (Starlette alone decodes first and would see two segments)."""
+
+    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            raw = scope["raw_path"].decode("latin-1")
+            path = "/".join(unquote(part).replace("/", "%2F") for part in raw.split("/"))
+            scope = dict(scope, path=path)
+        await app(scope, receive, send)
+
+    return wrapped

@@ -55,7 +55,7 @@ CASES: dict[str, Case] = {
                            notes="split inside multi-byte characters too"),
     "unfinished_event_at_end_discarded": Case(b"data: 1\n\ndata: 2", [1]),
     "blank_lines_between_events": Case(b"\n\n\ndata: 1\n\n\n\ndata: 2\n\n", [1, 2]),
-    # read with the event model, this one gives Delta, UnknownEvent, UnknownEvent, Done
+    # read with the event model: Delta, UnknownEvent, then StreamDecodeError (not JSON)
     "typed_and_unknown": Case(
         b'event: delta\ndata: {"type":"delta","seq":0,"text":"a"}\n\n'
         b'event: brand.new\ndata: {"type":"brand.new","seq":1,"x":[1]}\n\n'

@@ -67,17 +67,26 @@ def test_case_async_byte_by_byte(name: str, pkg: SimpleNamespace, make_core: Any
 
 def test_typed_events_and_unknown_event_type(pkg: SimpleNamespace, make_core: Any) -> None:
     """Frames parse into the event union; a type the SDK does not know arrives as
-    UnknownEvent with its data, in its place, never dropped and never an exception."""
+    UnknownEvent with its data, in its place, never dropped. Data that is not JSON is not an
+    event of an unknown type: the stream raises StreamDecodeError with the raw event."""
     op = raw_op(pkg, event="Event")
     for split in (0, -1):
-        items, _ = read(make_core(), op, "typed_and_unknown", split)
+        items: list[Any] = []
+        with make_core().request(op, params={"case": "typed_and_unknown", "split": split},
+                                 stream=True) as events:
+            with pytest.raises(pkg.errors.StreamDecodeError) as info:
+                for item in events:
+                    items.append(item)
+            assert events.response.is_closed
         M = pkg.models
-        assert [type(i).__name__ for i in items] == ["Delta", "UnknownEvent", "UnknownEvent", "Done"]
+        assert [type(i).__name__ for i in items] == ["Delta", "UnknownEvent"]
         assert isinstance(items[0], M.Delta) and items[0].text == "a"
         assert items[1].type == "brand.new"
         assert items[1].data == {"type": "brand.new", "seq": 1, "x": [1]}
-        assert items[2].type == "message" and items[2].data == "not json"
-        assert isinstance(items[3], M.Done) and items[3].seq == 2
+        error = info.value
+        assert (error.event, error.data, error.id) == ("message", "not json", None)
+        assert isinstance(error, pkg.errors.ResponseValidationError)
+        assert "the data of an event is not JSON (event 'message', id None): not json" in str(error)
 
 
 def test_decoder_memory_stays_flat(pkg: SimpleNamespace) -> None:

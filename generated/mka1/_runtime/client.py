@@ -25,13 +25,14 @@ from .errors import (
     ResponseValidationError,
     SDKError,
     StreamInterruptedError,
+    invalid_body,
     match_error_spec,
     redact,
     status_error,
 )
 from .download import AsyncDownload, Download
 from .hooks import HookContext, Hooks
-from .log import get_logger
+from .log import get_logger, hide_query_params
 from .model import LazyModule, Models
 from .oauth import ClientCredentials
 from .operation import Operation, Security
@@ -39,6 +40,8 @@ from .pagination import attach_page
 from .raw import RawResponse
 from .retries import IDEMPOTENT_METHODS, Retrier
 from .serialize import (
+    check_credential,
+    check_credentials,
     encode_form,
     encode_json,
     encode_query,
@@ -209,6 +212,7 @@ class ClientCore:
         http_headers: Mapping[str, str] | None = None,
         hooks: Hooks | None = None,
         default_security: Sequence[Sequence[str]] | None = None,
+        strict_responses: bool = False,
     ) -> None:
         if server_url is None:
             if not servers:
@@ -221,6 +225,9 @@ class ClientCore:
             server_url = servers[server_idx]
         self.server_url = server_url.rstrip("/")
         self.schemes = {scheme.name: scheme for scheme in security}
+        hide_query_params(
+            s.param_name for s in security if s.type.lower() == "apikey" and s.location == "query"
+        )
         # The API-wide requirements (alternatives of scheme names) for operations without
         # their own; not given: each scheme on its own, in order.
         self.default_security: tuple[tuple[str, ...], ...] = (
@@ -229,6 +236,10 @@ class ClientCore:
             else tuple(tuple(names) for names in default_security)
         )
         self.security_values: dict[str, Any] = dict(security_values or {})
+        check_credentials(self.schemes, self.security_values)
+        # True: a success body that does not match its schema raises ResponseValidationError
+        # instead of being returned unvalidated.
+        self.strict_responses = strict_responses
         self.timeout_ms = timeout_ms
         self.retry_config = retry_config
         self.default_retries = default_retries
@@ -285,6 +296,7 @@ class ClientCore:
         security_values: Mapping[str, Any] | None = None,
         param_defaults: Mapping[tuple[str, str], Any] | None = None,
         http_headers: Mapping[str, str] | None = None,
+        strict_responses: Any = NOT_GIVEN,
     ) -> ClientCore:
         """A client with some settings changed that shares this one's connection pool, model
         cache and hooks' current list (copied). ``NOT_GIVEN`` keeps a setting; in the
@@ -304,6 +316,9 @@ class ClientCore:
             new.retry_config = retry_config
         if security_values:
             new.security_values = _merged(self.security_values, security_values)
+            check_credentials(new.schemes, new.security_values)
+        if strict_responses is not NOT_GIVEN:
+            new.strict_responses = bool(strict_responses)
         if param_defaults:
             new.param_defaults = _merged(self.param_defaults, _defaults(param_defaults, keep=True))
         if http_headers:
@@ -409,9 +424,9 @@ class ClientCore:
             scheme = self.schemes.get(name)
             value: Any = self.security_values.get(name)
             if isinstance(value, ClientCredentials):
-                value = self._client_token(value, scheme)
+                value = check_credential(name, self._client_token(value, scheme))
             elif callable(value):  # a token provider, asked on every call so tokens can rotate
-                value = value()
+                value = check_credential(name, value())
             if scheme is None or value is None or value is NOT_GIVEN:
                 continue
             kind = scheme.type.lower()
@@ -559,6 +574,8 @@ class ClientCore:
         return response.is_success and content_type.lower().startswith(_SSE)
 
     def _event_parser(self, call: _Call) -> Callable[[str, str | None], Any]:
+        if self.strict_responses:
+            return partial(self.models.parse_event, call.op.event, strict=True)
         return partial(self.models.parse_event, call.op.event)
 
     def _result(self, call: _Call, response: httpx.Response) -> Any:
@@ -568,15 +585,12 @@ class ClientCore:
                 return None  # the redirect is the answer; its Location is in the raw response
             raise self._status_error(call, response)
         name = call.op.response
-        if name is None or response.status_code == 204 or not response.content:
+        if name is None or response.status_code == 204:
             return None
         try:
-            value = self.models.parse(name, response.content)
-        except ValueError as exc:
-            raise ResponseValidationError(
-                f"{call.where} returned {response.status_code} with a body that is not valid JSON",
-                response,
-            ) from exc
+            value = self.models.parse(name, response.content, self.strict_responses)
+        except ValueError as exc:  # the method's declared type cannot be returned
+            raise invalid_body(call.where, response, exc, call.secrets) from exc
         if call.page is not None:
             attach_page(value, self._plain, call.op, *call.page)
         return value
@@ -1044,6 +1058,7 @@ class BaseSDK:
         http_headers: Mapping[str, str] | None = None,
         hooks: Hooks | None = None,
         default_security: Sequence[Sequence[str]] | None = None,
+        strict_responses: bool = False,
     ) -> None:
         self._core = ClientCore(
             models_module=models_module,
@@ -1064,6 +1079,7 @@ class BaseSDK:
             http_headers=http_headers,
             hooks=hooks,
             default_security=default_security,
+            strict_responses=strict_responses,
         )
 
     @property

@@ -18,8 +18,9 @@ from urllib.parse import quote, urlencode
 import pydantic
 import pydantic_core
 
+from .errors import InvalidCredentialError
 from .model import request_data
-from .operation import Param
+from .operation import Param, Security
 from .types import NOT_GIVEN
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "encode_form",
     "split_multipart",
     "is_file",
+    "check_credential",
+    "check_credentials",
 ]
 
 _ARRAYS = (list, tuple, set, frozenset)
@@ -159,7 +162,10 @@ def _path_text(param: Param, value: Any) -> str:
         if isinstance(_shape(value), Mapping):
             return "".join(";" + item for item in items)
         return "".join(f";{name}={item}" for item in items)
-    return ",".join(items)
+    joined = ",".join(items)
+    # "." and ".." would be dot segments: clients and proxies remove them (/things/.. is /),
+    # so the value would address another resource. Encoded, they are plain data.
+    return joined.replace(".", "%2E") if joined in (".", "..") else joined
 
 
 def expand_path(template: str, params: Sequence[Param], values: Mapping[str, Any]) -> str:
@@ -322,3 +328,29 @@ def split_multipart(data: Any) -> tuple[dict[str, str | list[str]], list[tuple[s
         if texts:
             fields[name] = texts[0] if len(texts) == 1 else texts
     return fields, files
+
+
+# What a credential may hold: printable ASCII. A line break would end the header and start
+# another (header injection), and httpx refuses other characters deep inside a send.
+_CREDENTIAL = re.compile(r"[\x20-\x7e]*")
+
+
+def check_credential(scheme: str, value: Any) -> Any:
+    """``value`` if it can be sent; else InvalidCredentialError naming the scheme, never the
+    value (it is a secret, and it would reach logs with the error)."""
+    if isinstance(value, str) and not _CREDENTIAL.fullmatch(value):
+        what = "a line break" if "\n" in value or "\r" in value else "a character that is not printable ASCII"
+        raise InvalidCredentialError(
+            f"the credential for security scheme {scheme!r} contains {what}; it cannot be sent "
+            "in an HTTP header (check for a stray newline, e.g. from a file or an environment "
+            "variable)"
+        )
+    return value
+
+
+def check_credentials(schemes: Mapping[str, Security], values: Mapping[str, Any]) -> None:
+    """Check the credentials given as strings when the client is made (token providers and
+    fetched tokens are checked when they are used)."""
+    for name, value in values.items():
+        if name in schemes:
+            check_credential(name, value)

@@ -29,8 +29,14 @@ from typing import (
 
 import httpx
 
-from .errors import APIConnectionError, SDKError, StreamInterruptedError
-from .model import UnknownEvent
+from .errors import (
+    APIConnectionError,
+    SDKError,
+    StreamDecodeError,
+    StreamInterruptedError,
+    excerpt,
+)
+from .model import BodyMismatch, UnknownEvent
 from .operation import StreamSpec
 
 if TYPE_CHECKING:  # asyncio is loaded by the async paths only (it is slow to import)
@@ -269,6 +275,7 @@ class _StreamCore(Generic[T]):
         self._done = False
         self._attempts = 0  # reconnection attempts since the last new event
         self._break: StreamInterruptedError | None = None  # set while a reconnection is due
+        self._failed: StreamDecodeError | None = None  # raised once the events before it are out
         self.events_received = 0
         self.reconnects = 0
         self.last_cursor: Any = None
@@ -293,7 +300,13 @@ class _StreamCore(Generic[T]):
             if data == sentinel:
                 self._done = True
                 break
-            item = parse(data, sse.event)
+            try:  # free unless it raises (zero-cost exceptions): nothing added per event
+                item = parse(data, sse.event)
+            except ValueError as exc:
+                # the events before it in this chunk are still delivered; then the stream ends
+                self._failed = self._undecodable(sse, exc)
+                self._done = True
+                break
             if cursor_name is not None:
                 cursor = _field(item, cursor_name)
                 if cursor is not None:
@@ -323,6 +336,21 @@ class _StreamCore(Generic[T]):
             self.events_received += len(items)
             self._attempts = 0
         return items
+
+    def _undecodable(self, sse: ServerSentEvent, exc: ValueError) -> StreamDecodeError:
+        """The error for an event whose data the parser refused (not JSON, or JSON that
+        cannot be an event). Not a break: the server sent it, reading it again would not help."""
+        reason = str(exc) if isinstance(exc, BodyMismatch) else "is not JSON"
+        error = StreamDecodeError(
+            f"{self._where}: the data of an event {reason} (event {sse.event!r}, id {sse.id!r}): "
+            + excerpt(sse.data),
+            self.response,
+            event=sse.event,
+            data=sse.data,
+            id=sse.id,
+        )
+        error.__cause__ = exc
+        return error
 
     def _check_end(self) -> None:
         """At the end of the body: a stream that declares terminal events must have sent one."""
@@ -441,9 +469,13 @@ class EventStream(_StreamCore[T]):
                         if items:
                             yield from items
                         if self._done:
+                            if self._failed is not None:
+                                raise self._failed
                             return
                     self._check_end()
                     return
+                except StreamDecodeError as exc:
+                    raise exc if self._on_error is None else self._on_error(exc)
                 except _BREAKS as exc:
                     self.response.close()
                     error = self._after_break(exc)
@@ -521,9 +553,13 @@ class AsyncEventStream(_StreamCore[T]):
                         for item in self._items(chunk):
                             yield item
                         if self._done:
+                            if self._failed is not None:
+                                raise self._failed
                             return
                     self._check_end()
                     return
+                except StreamDecodeError as exc:
+                    raise exc if self._on_error is None else await self._on_error(exc)
                 except _BREAKS as exc:
                     await self.response.aclose()
                     error = self._after_break(exc)
