@@ -76,9 +76,7 @@ class _Builder:
         self.dist_name = dist_name
         self.problems: list[Problem] = []
         self.schemas = SchemaSet(self.data, self.problems, doc)
-        self.error_scope = naming.Scope(
-            set(_STATUS_CLASSES.values()) | {"SDKError", "InternalServerError", "APIConnectionError", "APITimeoutError",
-                                             "StreamInterruptedError"}, pascal_case=True)
+        self.error_scope = naming.Scope(naming.ERROR_RESERVED, pascal_case=True)
         self.error_classes: dict[str, ErrorClassIR] = {}
         self.global_names: dict[tuple[str, str], str] = {}  # (in, wire) -> SDK constructor argument
         self.global_info: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}  # -> (annotation, doc)
@@ -118,7 +116,7 @@ class _Builder:
                     self.problems.append(self.doc.problem("warning", ptr, f"operationId {op_id!r} also used at {operation_ids[op_id]}"))
                 operation_ids.setdefault(op_id, ptr)
                 group = self._group_key(op, path)
-                scope = method_scopes.setdefault(group, naming.Scope({"with_raw_response", "with_options"}))
+                scope = method_scopes.setdefault(group, naming.method_scope())
                 try:
                     ir = self._operation(path, method, item, op, op_id, ptr, scope)
                 except _Drop as exc:
@@ -184,15 +182,13 @@ class _Builder:
     def _group_key(self, op: dict[str, Any], path: str) -> str:
         group = ext(op, "group")
         if isinstance(group, str) and group.strip():
-            parts = [naming.snake(p) for p in group.split(".") if p.strip()]
+            parts = [p for p in group.split(".") if p.strip()]
         elif isinstance(op.get("tags"), list) and op["tags"] and isinstance(op["tags"][0], str):
-            parts = [naming.snake(op["tags"][0])]
+            parts = [op["tags"][0]]
         else:
             segments = [s for s in path.split("/") if s and not s.startswith("{")]
-            parts = [naming.snake(segments[0])] if segments else ["default"]
-        if parts and parts[0] in naming.SDK_ATTRIBUTES:  # `sdk.hooks` etc. belong to the SDK
-            parts[0] += "_"
-        return ".".join(parts)
+            parts = segments[:1] or ["default"]
+        return naming.group_key(parts)
 
     def _servers(self) -> tuple[str, ...]:
         out: list[str] = []
@@ -261,9 +257,13 @@ class _Builder:
     def _operation(self, path: str, method: str, item: dict[str, Any], op: dict[str, Any], op_id: str, ptr: str,
                    scope: naming.Scope) -> OperationIR:
         name_override = ext(op, "name")
-        name = scope.claim(naming.snake(name_override if isinstance(name_override, str) and name_override.strip() else op_id))
+        method_name = scope.claim_method(name_override if isinstance(name_override, str) and name_override.strip() else op_id)
+        if method_name.twin_clash:
+            self.problems.append(self.doc.problem("warning", ptr, f"method name {method_name.wanted!r} (or its async twin) is taken "
+                                                  f"in its group; named {method_name.name!r} / {method_name.async_name!r}"))
+        name = method_name.name
         ctx = naming.pascal(op_id)
-        arg_scope = naming.Scope(set(naming.METHOD_OPTIONS) | {"self"})
+        arg_scope = naming.argument_scope()
         required: list[Arg] = []
         optional: list[Arg] = []
         params: list[ParamIR] = []
@@ -385,13 +385,14 @@ class _Builder:
         if pagination_src != "None":
             doc = doc + ("", "The result is one page: `next_page()` fetches the next one (None after the last) and",
                          "`auto_paging_iter()` yields the items of this page and all later pages.")
-        const = "_" + name.upper().strip("_")
+        const = naming.constant(name)
         self._last_stream_op = _StreamOp(
             op_id=op_id, name=name, const=const, ptr=ptr, method=method.upper(), cfg=stream_cfg if event_name else None,
             params=tuple((p.wire_lit, p.location_lit, p.py_name) for p in params),
             query_switch=query_switch, has_body=body_ir is not None, streams=event_name is not None)
         return OperationIR(
             name=name,
+            async_name=method_name.async_name,
             const=const,
             operation_id_lit=text.literal(op_id),
             method_lit=text.literal(method.upper()),
@@ -605,10 +606,7 @@ class _Builder:
     def _error_class(self, model: str, status: str, resp: dict[str, Any]) -> str:
         if model in self.error_classes:
             return self.error_classes[model].class_name
-        # Rule: the model name plus "Error", unless it already ends so; a bare "Error" model
-        # becomes "ErrorResponse" so `errors.Error` never shadows the idea of an error base.
-        name = model if model.endswith("Error") and model != "Error" else ("ErrorResponse" if model == "Error" else model + "Error")
-        name = self.error_scope.claim(name)
+        name = self.error_scope.claim(naming.error_class(model))
         doc = text.doc_lines(resp.get("description")) or (f"Raised when the API answers with a {model} body.",)
         self.error_classes[model] = ErrorClassIR(name, _status_base(status), model, doc)
         return name

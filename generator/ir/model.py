@@ -56,6 +56,7 @@ class ErrorIR:
 @dataclass(frozen=True, slots=True)
 class OperationIR:
     name: str  # Python method name
+    async_name: str  # its async twin
     const: str  # module-level descriptor name
     operation_id_lit: str
     method_lit: str
@@ -156,11 +157,16 @@ class CallIR:
 
     group: str  # "llm.responses"
     method: str  # "create"
+    async_method: str  # "create_async"
     args: str = ""  # the keyword arguments, rendered: `model="x", stream=True`
 
     @property
     def target(self) -> str:
         return f"{self.group}.{self.method}"
+
+    @property
+    def async_target(self) -> str:
+        return f"{self.group}.{self.async_method}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ def readme(groups: tuple[GroupIR, ...], security: tuple[SecurityIR, ...], global
         ),
         stream_example=_call(*streaming, streaming=True) if streaming else None,
         resumes=tuple(ReadmeResumeIR(f"{g.key}.{op.name}", op.resume) for g, op in resumable if op.resume),
-        resume_example=_resume_example(*resumable[0]) if resumable else None,
+        resume_example=_resume_example(*resumable[0], ops) if resumable else None,
         example=_no_argument_call(ops),
         page_example=_no_argument_call(paginated),
         paginated_md=", ".join(f"`sdk.{g.key}.{op.name}`" for g, op in paginated),
@@ -57,13 +57,13 @@ def _call(group: GroupIR, op: OperationIR, *, streaming: bool = False) -> CallIR
     args = list(op.example_args)
     if streaming and op.stream_expr not in ("True", "None"):
         args.append(f"{op.stream_expr}=True")
-    return CallIR(group.key, op.name, ", ".join(args))
+    return CallIR(group.key, op.name, op.async_name, ", ".join(args))
 
 
-def _resume_example(group: GroupIR, op: OperationIR) -> ResumeExampleIR:
+def _resume_example(group: GroupIR, op: OperationIR, ops: list[tuple[GroupIR, OperationIR]]) -> ResumeExampleIR:
     resume = op.resume
     assert resume is not None
-    via_group, via_method = resume.via.rsplit(".", 1)
+    via_group, via = next((g, o) for g, o in ops if f"{g.key}.{o.name}" == resume.via)
     if resume.same:
         args = list(op.example_args)
     else:  # through another operation: the id the stream named, when that operation takes one
@@ -71,7 +71,7 @@ def _resume_example(group: GroupIR, op: OperationIR) -> ResumeExampleIR:
     args.append(f"{resume.param}=exc.last_cursor")
     if resume.switch:
         args.append(f"{resume.switch}=True")
-    return ResumeExampleIR(_call(group, op, streaming=True), CallIR(via_group, via_method, ", ".join(args)),
+    return ResumeExampleIR(_call(group, op, streaming=True), CallIR(via_group.key, via.name, via.async_name, ", ".join(args)),
                            not resume.same and bool(resume.id_param), resume.id_param)
 
 
@@ -82,6 +82,6 @@ def _no_argument_call(ops: list[tuple[GroupIR, OperationIR]]) -> CallIR | None:
         if any(" = " not in a for a in op.signatures[-1].args):
             continue
         if op.method_md == "GET":
-            return CallIR(group.key, op.name)
-        found = found or CallIR(group.key, op.name)
+            return CallIR(group.key, op.name, op.async_name)
+        found = found or CallIR(group.key, op.name, op.async_name)
     return found
