@@ -19,7 +19,7 @@ from .history import CHANGELOG, Previous, apply
 from .ir import build
 from .ir.model import SdkIR
 from .load import Document, load
-from .problems import Problem, SpecError
+from .problems import Policy, Problem, SpecError
 from .report import Coverage, coverage
 from .surface import SURFACE_FILE
 from .timings import Timings
@@ -106,8 +106,7 @@ def _generate_with(spec: Path, *, package: str, dist_name: str | None, strict: b
         validation.close()
     _check(problems, False, lambda: coverage(doc, problems, generated=None, schemas_total=0))
     problems += build_problems
-    if strict:
-        problems = [dataclasses.replace(p, level="error") if p.level == "warning" else p for p in problems]
+    problems = Policy(strict=strict).apply(problems)
     report = coverage(doc, problems, generated=ir.operation_count, schemas_total=len(ir.models_doc["components"]["schemas"]))
     _check(problems, allow_partial, lambda: report)
     assert emitted is not None  # build problems that stop the run stopped it just above
@@ -119,8 +118,7 @@ def _generate_with(spec: Path, *, package: str, dist_name: str | None, strict: b
 
 def _fatal(problems: list[Problem], *, strict: bool, allow_partial: bool) -> bool:
     """Would these problems stop the run on their own (as `_check` decides after `strict`)?"""
-    levels = [("error" if strict and p.level == "warning" else p.level, p.drops_operation) for p in problems]
-    return any(level == "error" and not (allow_partial and drops) for level, drops in levels)
+    return Policy(strict=strict).stops(problems, allow_partial=allow_partial)
 
 
 class _Validation:

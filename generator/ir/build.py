@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import __version__, naming
 from ..load import Document
-from ..problems import Problem, pointer_join
+from ..problems import Finding, Problem, Reporter, pointer_join
 from . import examples, readme, text
 from .model import (
     Arg,
@@ -75,6 +75,7 @@ class _Builder:
         self.package = package
         self.dist_name = dist_name
         self.problems: list[Problem] = []
+        self.report = Reporter(doc.problem, self.problems)
         self.schemas = SchemaSet(self.data, self.problems, doc)
         self.error_scope = naming.Scope(naming.ERROR_RESERVED, pascal_case=True)
         self.error_classes: dict[str, ErrorClassIR] = {}
@@ -113,14 +114,14 @@ class _Builder:
                 required_somewhere = required_somewhere or "security" in op
                 op_id = str(op.get("operationId") or naming.snake(f"{method} {path}"))
                 if op_id in operation_ids:
-                    self.problems.append(self.doc.problem("warning", ptr, f"operationId {op_id!r} also used at {operation_ids[op_id]}"))
+                    self.report(Finding.CLASH, ptr, f"operationId {op_id!r} also used at {operation_ids[op_id]}")
                 operation_ids.setdefault(op_id, ptr)
                 group = self._group_key(op, path)
                 scope = method_scopes.setdefault(group, naming.method_scope())
                 try:
                     ir = self._operation(path, method, item, op, op_id, ptr, scope)
                 except _Drop as exc:
-                    self.problems.append(self.doc.problem("error", ptr, f"operation {op_id} cannot be generated: {exc}", drops_operation=True))
+                    self.report(Finding.DROPPED, ptr, f"operation {op_id} cannot be generated: {exc}")
                     continue
                 groups.setdefault(group, []).append(ir)
                 if self._last_stream_op is not None:
@@ -132,7 +133,7 @@ class _Builder:
                 group_docs[naming.snake(tag["name"])] = str(tag.get("description") or "")
         webhooks = self.data.get("webhooks")
         if isinstance(webhooks, dict) and webhooks:
-            self.problems.append(self.doc.problem("note", "/webhooks", f"{len(webhooks)} webhook(s) ignored: an SDK calls the API, webhooks are called by it"))
+            self.report(Finding.IGNORED, "/webhooks", f"{len(webhooks)} webhook(s) ignored: an SDK calls the API, webhooks are called by it")
         group_irs, root_children = self._group_tree(groups, group_docs)
         group_irs = self._resolve_streams(group_irs)
         self.schemas.finalize()
@@ -239,7 +240,7 @@ class _Builder:
             elif kind in ("http", "apiKey", "oauth2", "openIdConnect"):
                 annotation = "str | None"
             else:
-                self.problems.append(self.doc.problem("warning", pointer_join("/components/securitySchemes", name), f"security scheme type {kind!r} is not supported; ignored"))
+                self.report(Finding.UNSUPPORTED, pointer_join("/components/securitySchemes", name), f"security scheme type {kind!r} is not supported; ignored")
                 continue
             arg = scope.claim(naming.snake(name))
             doc = text.doc_lines(scheme.get("description")) or ("Credentials for this security scheme.",)
@@ -259,8 +260,8 @@ class _Builder:
         name_override = ext(op, "name")
         method_name = scope.claim_method(name_override if isinstance(name_override, str) and name_override.strip() else op_id)
         if method_name.twin_clash:
-            self.problems.append(self.doc.problem("warning", ptr, f"method name {method_name.wanted!r} (or its async twin) is taken "
-                                                  f"in its group; named {method_name.name!r} / {method_name.async_name!r}"))
+            self.report(Finding.CLASH, ptr, f"method name {method_name.wanted!r} (or its async twin) is taken "
+                        f"in its group; named {method_name.name!r} / {method_name.async_name!r}")
         name = method_name.name
         ctx = naming.pascal(op_id)
         arg_scope = naming.argument_scope()
@@ -280,7 +281,7 @@ class _Builder:
                     continue
                 raise _Drop(f"parameter at {p_ptr} has no valid name/in")
             if location == "header" and wire.lower() in _IGNORED_HEADERS:
-                self.problems.append(self.doc.problem("note", p_ptr, f"header parameter {wire!r} is set by the SDK itself; not an argument"))
+                self.report(Finding.IGNORED, p_ptr, f"header parameter {wire!r} is set by the SDK itself; not an argument")
                 continue
             schema = self.schemas.add(param.get("schema", {}), pointer_join(p_ptr, "schema"), ctx + naming.pascal(wire))
             py = arg_scope.claim(naming.snake(wire))
@@ -311,7 +312,7 @@ class _Builder:
         declared = {p.wire_lit for p in params}
         for placeholder in re.findall(r"{([^{}]+)}", path):
             if text.literal(placeholder) not in declared:
-                self.problems.append(self.doc.problem("warning", ptr, f"path parameter {placeholder!r} is not declared; taken as a required string"))
+                self.report(Finding.ASSUMED, ptr, f"path parameter {placeholder!r} is not declared; taken as a required string")
                 py = arg_scope.claim(naming.snake(placeholder))
                 required.append(Arg(py, "str", None, ("Path parameter (not described by the spec).",)))
                 params.append(ParamIR(py, text.literal(placeholder), text.literal("path"), text.literal("simple"), False))
@@ -336,7 +337,7 @@ class _Builder:
         else:
             mode = "switch" if switch_arg else "none"
             if mode == "none":
-                self.problems.append(self.doc.problem("warning", ptr, "operation returns JSON or SSE but has no boolean 'stream' switch; JSON is returned"))
+                self.report(Finding.ASSUMED, ptr, "operation returns JSON or SSE but has no boolean 'stream' switch; JSON is returned")
                 event_name = None
 
         download = _download_media(op, self.schemas.deref, ptr) if response_name is None and event_name is None else None
@@ -627,10 +628,10 @@ class _Builder:
             return _requirements(self.data.get("security"))
         if not security or required_somewhere:
             return ()
-        self.problems.append(self.doc.problem(
-            "warning", "/components/securitySchemes",
+        self.report(
+            Finding.ASSUMED, "/components/securitySchemes",
             "security schemes are declared but no `security` requirement uses them (none at the root or on an "
-            "operation); every call sends the credentials of the first scheme the user configures"))
+            "operation); every call sends the credentials of the first scheme the user configures")
         return tuple((ast.literal_eval(s.name_lit),) for s in security)
 
     def _op_security(self, op: dict[str, Any]) -> str:
@@ -691,7 +692,7 @@ class _Builder:
             return "None", {}
         ptr = pointer_join(info.ptr, "x-sdkgen-stream")
         def warn(message: str) -> None:
-            self.problems.append(self.doc.problem("warning", ptr, message))
+            self.report(Finding.UNSUPPORTED, ptr, message)
         fields: list[str] = []
         cursor = cfg.get("cursor")
         if cursor is not None and not isinstance(cursor, str):
@@ -851,7 +852,7 @@ class _Builder:
         fields = {w: s for w, s, _ in self._object_fields({"$ref": SCHEMA_PREFIX + response_name}) or []} if response_name else {}
 
         def skip(message: str) -> str:
-            self.problems.append(self.doc.problem("warning", e_ptr, message + "; the method returns single pages"))
+            self.report(Finding.UNSUPPORTED, e_ptr, message + "; the method returns single pages")
             return "None"
 
         if cfg is None:

@@ -17,7 +17,7 @@ import copy
 from typing import Any
 
 from .. import naming
-from ..problems import MISSING, Problem, pointer_get, pointer_join
+from ..problems import MISSING, Finding, Problem, Reporter, pointer_get, pointer_join
 from . import text
 
 SCHEMA_PREFIX = "#/components/schemas/"
@@ -36,8 +36,7 @@ class SchemaSet:
 
     def __init__(self, data: dict[str, Any], problems: list[Problem], doc: Any):
         self._data = data
-        self._problems = problems
-        self._doc = doc
+        self._report = Reporter(doc.problem, problems)
         self.scope = naming.Scope(pascal_case=True)
         self.names: dict[str, str] = {}  # original component name -> class name
         self.schemas: dict[str, dict[str, Any]] = {}  # class name -> normalised schema
@@ -66,8 +65,7 @@ class SchemaSet:
                     if target == name:
                         ptr = pointer_join("/components/schemas", originals.get(name, name))
                         loop = " -> ".join(chain + [target])
-                        self._problems.append(self._doc.problem(
-                            "warning", ptr, f"reference cycle with no type ({loop}); typed as Any"))
+                        self._report(Finding.LOOSENED, ptr, f"reference cycle with no type ({loop}); typed as Any")
                         self.schemas[name] = {}
                     break
                 chain.append(target)
@@ -78,11 +76,11 @@ class SchemaSet:
     def resolve_ref(self, ref: str, ptr: str) -> dict[str, Any] | None:
         """The raw target of a local `$ref` (any JSON pointer into the document)."""
         if not ref.startswith("#"):
-            self._problems.append(self._doc.problem("error", ptr, f"external $ref {ref!r} was not bundled"))
+            self._report(Finding.UNREADABLE, ptr, f"external $ref {ref!r} was not bundled")
             return None
         node: Any = pointer_get(self._data, ref[1:])
         if node is MISSING:
-            self._problems.append(self._doc.problem("error", ptr, f"$ref {ref!r} points to nothing"))
+            self._report(Finding.UNREADABLE, ptr, f"$ref {ref!r} points to nothing")
             return None
         return node if isinstance(node, dict) else None
 
@@ -117,7 +115,7 @@ class SchemaSet:
         if schema is False:
             return {"not": {}}
         if not isinstance(schema, dict):
-            self._problems.append(self._doc.problem("warning", ptr, "schema is not an object; typed as Any"))
+            self._report(Finding.LOOSENED, ptr, "schema is not an object; typed as Any")
             return {}
         if UNRESOLVED in schema:
             return {}  # the loader reported it (a degraded, untyped schema)
@@ -167,7 +165,7 @@ class SchemaSet:
             elif key in _UNTYPED_KEYWORDS:
                 self._degrade(pointer_join(ptr, key), f"'{key}' cannot be expressed in Python types; not checked")
             elif key == "propertyNames":
-                self._problems.append(self._doc.problem("note", pointer_join(ptr, key), "constraints on property names are not checked"))
+                self._report(Finding.IGNORED, pointer_join(ptr, key), "constraints on property names are not checked")
             elif key == "format":
                 if isinstance(value, str) and value in _KEPT_FORMATS:
                     out[key] = value
@@ -235,13 +233,13 @@ class SchemaSet:
         where = pointer_join(ptr, "default")
         if fixed is _NO_DEFAULT:
             del out["default"]
-            self._problems.append(self._doc.problem("warning", where, f"default {value!r} does not match the schema's type; ignored"))
+            self._report(Finding.LOOSENED, where, f"default {value!r} does not match the schema's type; ignored")
         else:
             out["default"] = fixed
-            self._problems.append(self._doc.problem("warning", where, f"default {value!r} does not match the schema's type; read as {fixed!r}"))
+            self._report(Finding.LOOSENED, where, f"default {value!r} does not match the schema's type; read as {fixed!r}")
 
     def _degrade(self, ptr: str, message: str) -> None:
-        self._problems.append(self._doc.problem("warning", ptr, f"schema degraded: {message}", kind="degraded"))
+        self._report(Finding.DEGRADED, ptr, f"schema degraded: {message}")
 
     def _child(self, schema: Any, ptr: str, context: str) -> Any:
         schema = _collapse_allof(schema)
@@ -254,12 +252,12 @@ class SchemaSet:
             original = ref[len(SCHEMA_PREFIX):].replace("~1", "/").replace("~0", "~")
             if original in self.names:
                 return SCHEMA_PREFIX + self.names[original]
-            self._problems.append(self._doc.problem("warning", ptr, f"$ref {ref!r} points to no schema; typed as Any"))
+            self._report(Finding.LOOSENED, ptr, f"$ref {ref!r} points to no schema; typed as Any")
             return SCHEMA_PREFIX + self._any_name()
         target = self.resolve_ref(ref, ptr) if ref.startswith("#") else None
         if target is None:
             if not ref.startswith("#"):
-                self._problems.append(self._doc.problem("error", ptr, f"external $ref {ref!r} was not bundled"))
+                self._report(Finding.UNREADABLE, ptr, f"external $ref {ref!r} was not bundled")
             return SCHEMA_PREFIX + self._any_name()
         if ref in self._resolving:
             return SCHEMA_PREFIX + self._any_name()
