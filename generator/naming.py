@@ -237,6 +237,27 @@ def group_key(parts: Collection[str]) -> str:
     return ".".join(names)
 
 
+def resource_module(group: str) -> str:
+    """Module of a resource group (``llm.responses`` → ``llm_responses``); claim it in the
+    resources package's scope."""
+    return module(group.replace(".", "_"))
+
+
+def resource_class(group: str) -> str:
+    """Class of a resource group (``llm.responses`` → ``LlmResponses``)."""
+    return pascal(group.replace(".", " "))
+
+
+def resources_scope() -> Scope:
+    """The modules of the resources package."""
+    return Scope({"sdk", "models", "errors", "__init__"})
+
+
+def operation_id(method: str, path: str) -> str:
+    """The operationId of an operation that has none: ``get /users/{id}`` → ``get_users_id``."""
+    return snake(f"{method} {path}")
+
+
 def error_class(model: str) -> str:
     """Exception class for error bodies of model ``model``: the model name plus ``Error``
     unless it ends so already; a bare ``Error`` model gives ``ErrorResponse`` (so

@@ -11,23 +11,16 @@ import jinja2
 from ..background import Prepared
 from ..cache import Cache, canonical_json, code_fingerprint, key, tool_version
 from ..ir.model import SdkIR
+from ..ir.runtime import templates_root
 from ..timings import Timings
 from .fileset import FileSet
 from .format import Formatter, prepare_black
 from .models import generate_models, model_files, prepare_models
-
-
-def templates_root() -> Path:
-    """`templates/` next to the package in a checkout, or bundled inside it when installed."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / "runtime").is_dir():
-            return candidate
-    raise RuntimeError("sdkgen templates not found; reinstall sdkgen")
+from .render import FILTERS
 
 
 def _environment(root: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root / "package")),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is Python, not HTML; spec text arrives as literals
@@ -35,6 +28,8 @@ def _environment(root: Path) -> jinja2.Environment:
         trim_blocks=False,
         lstrip_blocks=False,
     )
+    env.filters.update(FILTERS)  # `py`: an IR value as Python source (emit/render.py)
+    return env
 
 
 def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = None,

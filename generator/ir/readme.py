@@ -28,15 +28,15 @@ def readme(groups: tuple[GroupIR, ...], security: tuple[SecurityIR, ...], global
     """
     ops = [(g, op) for g in groups for op in g.operations]
     creds = ", ".join(f'{s.arg}="<YOUR_{s.arg.upper()}>"' for s in security)
-    streaming = next((item for item in ops if item[1].event_lit != "None"), None)
+    streaming = next((item for item in ops if item[1].event is not None), None)
     resumable = [(g, op) for g, op in ops if op.resume is not None]
-    paginated = [(g, op) for g, op in ops if op.pagination_src != "None"]
+    paginated = [(g, op) for g, op in ops if op.pagination is not None]
     return ReadmeIR(
         creds=creds,
         creds_and=creds + ", " if creds else "",
         quickstart=_call(*ops[0]) if ops else None,
         groups=tuple(
-            ReadmeGroupIR(g.key, tuple(ReadmeOpIR(op, _call(g, op), op.stream_expr == "True", op.response_lit != "None")
+            ReadmeGroupIR(g.key, tuple(ReadmeOpIR(op, _call(g, op), op.stream_expr == "True", op.response is not None)
                                        for op in g.operations))
             for g in groups if g.operations
         ),
@@ -46,7 +46,7 @@ def readme(groups: tuple[GroupIR, ...], security: tuple[SecurityIR, ...], global
         example=_no_argument_call(ops),
         page_example=_no_argument_call(paginated),
         paginated_md=", ".join(f"`sdk.{g.key}.{op.name}`" for g, op in paginated),
-        timeouts_md=", ".join(f"`sdk.{g.key}.{op.name}`: {op.timeout_src} ms" for g, op in ops if op.timeout_src != "None"),
+        timeouts_md=", ".join(f"`sdk.{g.key}.{op.name}`: {op.timeout_ms} ms" for g, op in ops if op.timeout_ms is not None),
         global_example=globals_[0] if globals_ else None,
     )
 
