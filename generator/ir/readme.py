@@ -35,20 +35,29 @@ def readme(groups: tuple[GroupIR, ...], security: tuple[SecurityIR, ...], global
         creds=creds,
         creds_and=creds + ", " if creds else "",
         quickstart=_call(*ops[0]) if ops else None,
-        groups=tuple(
-            ReadmeGroupIR(g.key, tuple(ReadmeOpIR(op, _call(g, op), op.stream_expr == "True", op.response is not None)
-                                       for op in g.operations))
-            for g in groups if g.operations
-        ),
+        groups=_groups(groups),
         stream_example=_call(*streaming, streaming=True) if streaming else None,
         resumes=tuple(ReadmeResumeIR(f"{g.key}.{op.name}", op.resume) for g, op in resumable if op.resume),
         resume_example=_resume_example(*resumable[0], ops) if resumable else None,
         example=_no_argument_call(ops),
         page_example=_no_argument_call(paginated),
         paginated_md=", ".join(f"`sdk.{g.key}.{op.name}`" for g, op in paginated),
-        timeouts_md=", ".join(f"`sdk.{g.key}.{op.name}`: {op.timeout_ms} ms" for g, op in ops if op.timeout_ms is not None),
+        timeouts_md=_timeouts_md(ops),
         global_example=globals_[0] if globals_ else None,
     )
+
+
+def _groups(groups: tuple[GroupIR, ...]) -> tuple[ReadmeGroupIR, ...]:
+    """The groups that have operations, each operation with its snippet."""
+    return tuple(
+        ReadmeGroupIR(g.key, tuple(ReadmeOpIR(op, _call(g, op), op.stream_expr == "True", op.response is not None)
+                                   for op in g.operations))
+        for g in groups if g.operations
+    )
+
+
+def _timeouts_md(ops: list[tuple[GroupIR, OperationIR]]) -> str:
+    return ", ".join(f"`sdk.{g.key}.{op.name}`: {op.timeout_ms} ms" for g, op in ops if op.timeout_ms is not None)
 
 
 def _call(group: GroupIR, op: OperationIR, *, streaming: bool = False) -> CallIR:
