@@ -102,7 +102,8 @@ def _typed_value(schema: dict[str, Any], deref: Deref, depth: int) -> Any:
     if kind == "object" or "properties" in schema:
         # no cut here: only required properties are filled, and a cut object would lack them
         # (the guard at the top still ends structures that require themselves)
-        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        given = schema.get("properties")
+        props: dict[str, Any] = given if isinstance(given, dict) else {}
         return {k: value_for(props[k], deref, depth + 1) for k in schema.get("required") or [] if k in props}
     return "value"
 
