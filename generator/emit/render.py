@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Any
 
 from ..ir import text
-from ..ir.model import BodyIR, OperationRef, PaginationIR, RetryIR, ServerIR, StreamIR
+from ..ir.model import BodyIR, OperationIR, OperationRef, PaginationIR, RetryIR, ServerIR, StreamIR
 
 
 def python(value: Any) -> str:
@@ -33,6 +33,14 @@ def body_value(body: BodyIR | None) -> str:
     if body.single_arg:
         return body.single_arg
     return "{" + "".join(f"{text.literal(wire)}: {py}, " for wire, py in body.fields) + "}"
+
+
+def stream_value(op: OperationIR) -> str:
+    """What a method passes as `stream=`: its switch argument, True when it always streams,
+    else None (it cannot stream)."""
+    if op.stream_switch:
+        return op.stream_switch
+    return "True" if op.always_streams else "None"
 
 
 def _call(name: str, args: list[str]) -> str:
@@ -119,4 +127,5 @@ _RENDERERS: dict[type, Callable[[Any], str]] = {
     ServerIR: _server,
 }
 
-FILTERS: dict[str, Callable[[Any], str]] = {"py": python, "body_value": body_value, "servers": servers}
+FILTERS: dict[str, Callable[[Any], str]] = {"py": python, "body_value": body_value, "servers": servers,
+                                            "stream_value": stream_value}

@@ -83,12 +83,13 @@ class _Operations:
             item_ptr = pointer_join("/paths", path)
             item = self.ctx.schemas.deref(item, item_ptr)
             for method in HTTP_METHODS:
-                if isinstance(item.get(method), dict):
-                    self._add(Place(path, method, item, item[method], "", pointer_join(item_ptr, method)))
+                op = item.get(method)
+                if isinstance(op, dict):
+                    op_id = str(op.get("operationId") or naming.operation_id(method, path))
+                    self._add(Place(path, method, item, op, op_id, pointer_join(item_ptr, method)))
 
     def _add(self, at: Place) -> None:
-        op_id = str(at.op.get("operationId") or naming.operation_id(at.method, at.path))
-        at = Place(at.path, at.method, at.item, at.op, op_id, at.ptr)
+        op_id = at.op_id
         self.required_somewhere = self.required_somewhere or "security" in at.op
         if op_id in self.ids:
             self.ctx.report(Finding.CLASH, at.ptr, f"operationId {op_id!r} also used at {self.ids[op_id]}")

@@ -151,7 +151,8 @@ class OperationIR:
     body: BodyIR | None
     response: str | None  # model name of the result, or None
     event: str | None  # model name of one event of its stream, or None
-    stream_expr: str  # Python expression passed as `stream=`: the switch argument, True or None
+    stream_switch: str | None  # the argument that turns its event stream on, if it has one
+    always_streams: bool  # it always answers with an event stream
     errors: tuple[ErrorIR, ...]
     security: tuple[tuple[str, ...], ...] | None  # None: the SDK's default; else alternatives of scheme names
     timeout_ms: int | None

@@ -84,7 +84,8 @@ def operation(ctx: Context, at: Place, scope: naming.Scope) -> tuple[OperationIR
         body=body_ir,
         response=result.response,
         event=result.event,
-        stream_expr=_stream_expr(result),
+        stream_switch=result.switch,
+        always_streams=result.mode == "always",
         errors=errors,
         security=operation_security(at.op),
         timeout_ms=int(timeout) if is_number(timeout) and timeout > 0 else None,
@@ -124,13 +125,6 @@ def _result(ctx: Context, at: Place, response: str | None, event: str | None, sw
         mode, event = "none", None
     download = download_media(ctx, at.op, at.ptr) if response is None and event is None else None
     return _Result(response, event, mode, switch if mode == "switch" else None, download)
-
-
-def _stream_expr(result: _Result) -> str:
-    if result.mode == "switch":
-        assert result.switch is not None
-        return result.switch
-    return "True" if result.mode == "always" else "None"
 
 
 def _signatures(all_args: list[Arg], result: _Result) -> tuple[Signature, ...]:

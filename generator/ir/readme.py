@@ -50,7 +50,7 @@ def readme(groups: tuple[GroupIR, ...], security: tuple[SecurityIR, ...], global
 def _groups(groups: tuple[GroupIR, ...]) -> tuple[ReadmeGroupIR, ...]:
     """The groups that have operations, each operation with its snippet."""
     return tuple(
-        ReadmeGroupIR(g.key, tuple(ReadmeOpIR(op, _call(g, op), op.stream_expr == "True", op.response is not None)
+        ReadmeGroupIR(g.key, tuple(ReadmeOpIR(op, _call(g, op), op.always_streams, op.response is not None)
                                    for op in g.operations))
         for g in groups if g.operations
     )
@@ -64,8 +64,8 @@ def _call(group: GroupIR, op: OperationIR, *, streaming: bool = False) -> CallIR
     """The operation called with its example arguments; `streaming`: with its switch set to True
     (when it has one: an operation that always streams has none)."""
     args = list(op.example_args)
-    if streaming and op.stream_expr not in ("True", "None"):
-        args.append(f"{op.stream_expr}=True")
+    if streaming and op.stream_switch:
+        args.append(f"{op.stream_switch}=True")
     return CallIR(group.key, op.name, op.async_name, ", ".join(args))
 
 

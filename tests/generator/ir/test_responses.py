@@ -33,7 +33,7 @@ def test_event_stream_with_switch(tmp_path: Path) -> None:
     params = [{"name": "stream", "in": "query", "schema": {"type": "boolean"}}]
     ir, problems = built(spec({"/a": {"get": {"operationId": "chat", "parameters": params, "responses": responses}}}), tmp_path)
     op = operation(ir, "chat")
-    assert (op.response, op.event, op.stream_expr) == ("ChatResponse", "ChatEvent", "stream")
+    assert (op.response, op.event, op.stream_switch, op.always_streams) == ("ChatResponse", "ChatEvent", "stream", False)
     assert [s.overload for s in op.signatures] == [True, True, False]
     assert problems == []
 
