@@ -1,6 +1,10 @@
-"""Every naming rule of the generator, in one place.
+"""Every naming rule of the generator, in one place: nothing else makes a Python name.
 
-Called only while building the IR. The rules, applied in this order:
+Called while building the IR (and by emit for model modules). A name is unique within a
+`Scope` (one per namespace: a resource class's methods, a method's arguments, the SDK
+constructor, the resources package, models, error classes) and is taken with
+`Scope.claim(name)`, or `Scope.claim_method(text)` for a method and its async twin. The rules,
+applied in this order:
 
 1. Text is NFKD-normalised; ASCII letters and digits are kept, every other run of characters
    becomes a word break. A name with no ASCII letter or digit left (for example Japanese text)
