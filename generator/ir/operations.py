@@ -10,7 +10,7 @@ from ..problems import Finding
 from . import retries, text
 from .bodies import body
 from .context import Context
-from .model import Arg, OperationIR, Signature
+from .model import Arg, BodyIR, ErrorIR, OperationIR, PaginationIR, Signature
 from .pagination import pagination
 from .parameters import Args, add_parameters
 from .responses import download_media, has_json_success, json_accept, redirect, responses
@@ -52,9 +52,9 @@ def operation(ctx: Context, at: Place, scope: naming.Scope) -> tuple[OperationIR
     resolving streams needs to know about it."""
     method_name = _method_name(ctx, at, scope)
     model_ctx = naming.pascal(at.op_id)
-    args = Args()
     stream_cfg = ext(at.op, "stream") if isinstance(ext(at.op, "stream"), dict) else {}
     switch_wire = str(stream_cfg.get("switch") or "stream")
+    args = Args()
     query_switch = add_parameters(ctx, at.path, at.item, at.op, at.ptr, model_ctx, args, switch_wire)
     body_ir, body_switch = body(ctx, at.op, at.ptr, model_ctx, args, switch_wire)
     switch = query_switch or body_switch
@@ -64,16 +64,20 @@ def operation(ctx: Context, at: Place, scope: naming.Scope) -> tuple[OperationIR
     response, event, errors = responses(ctx, at.op, at.ptr, model_ctx)
     result = _result(ctx, at, response, event, switch)
     page = pagination(ctx, at.op, at.ptr, at.method, args.params, result.response)
-    name = method_name.name
-    const = naming.constant(name)
-    stream_op = StreamOp(at.op_id, name, const, at.ptr, stream_cfg if result.event else None,
+    ir = _operation_ir(ctx, at, method_name, args, body_ir, switch, result, errors, page)
+    stream_op = StreamOp(at.op_id, ir.name, ir.const, at.ptr, stream_cfg if result.event else None,
                          tuple((p.wire, p.location, p.py_name) for p in args.params), query_switch, body_ir is not None,
                          result.event is not None)
+    return ir, stream_op
+
+
+def _operation_ir(ctx: Context, at: Place, method_name: naming.MethodName, args: Args, body_ir: BodyIR | None,
+                  switch: str | None, result: _Result, errors: tuple[ErrorIR, ...], page: PaginationIR | None) -> OperationIR:
     timeout = ext(at.op, "timeout-ms")
     return OperationIR(
-        name=name,
+        name=method_name.name,
         async_name=method_name.async_name,
-        const=const,
+        const=naming.constant(method_name.name),
         operation_id=at.op_id,
         http_method=at.method.upper(),
         path=at.path,
@@ -99,7 +103,7 @@ def operation(ctx: Context, at: Place, scope: naming.Scope) -> tuple[OperationIR
         method_md=at.method.upper(),
         path_md=text.code_span(at.path),
         summary_md=text.markdown(at.op.get("summary") or at.op.get("description") or ""),
-    ), stream_op
+    )
 
 
 def _method_name(ctx: Context, at: Place, scope: naming.Scope) -> naming.MethodName:
