@@ -1,6 +1,10 @@
-"""Every naming rule of the generator, in one place.
+"""Every naming rule of the generator, in one place: nothing else makes a Python name.
 
-Called only while building the IR. The rules, applied in this order:
+Called while building the IR (and by emit for model modules). A name is unique within a
+`Scope` (one per namespace: a resource class's methods, a method's arguments, the SDK
+constructor, the resources package, models, error classes) and is taken with
+`Scope.claim(name)`, or `Scope.claim_method(text)` for a method and its async twin. The rules,
+applied in this order:
 
 1. Text is NFKD-normalised; ASCII letters and digits are kept, every other run of characters
    becomes a word break. A name with no ASCII letter or digit left (for example Japanese text)
@@ -21,7 +25,11 @@ Called only while building the IR. The rules, applied in this order:
    as class or module names, where they get a trailing underscore too.
 6. Names the SDK itself uses in the same scope (reserved names) get the suffix ``_`` too.
 7. Collisions inside one scope resolve by a fixed rule: the first name in document order keeps
-   its name; later ones get ``_2``, ``_3`` … (snake) or ``2``, ``3`` … (Pascal).
+   its name; later ones get ``_2``, ``_3`` … (snake) or ``2``, ``3`` … (Pascal). A method
+   claims its async twin (the name plus ``_async``) with it: a name is free only when its twin
+   is free too, so operations ``list`` and ``list_async`` become ``list`` / ``list_async`` and
+   ``list_async_2`` / ``list_async_2_async``. A method renamed because of a twin is reported (a
+   warning): the spec's two names would have given one Python name.
 
 8. A schema bundled from another file (a relative external ``$ref``) is filed under the last
    segment of the ``$ref``'s fragment (``common.yaml#/definitions/Error`` → ``Error``), else
@@ -43,7 +51,8 @@ import builtins
 import keyword
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 
 _WORD_BREAK = re.compile(r"[^0-9A-Za-z]+")
 _CASE_SPLIT = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+[a-z]*")
@@ -144,31 +153,123 @@ def model_module(class_name: str) -> str:
     return "_" + snake(class_name).rstrip("_")
 
 
-class Scope:
-    """One namespace in which names must be unique (rule 7)."""
+ASYNC_SUFFIX = "_async"
+# Attributes of a resource class besides its methods.
+RESOURCE_RESERVED = frozenset({"with_raw_response", "with_options"})
+# Names the SDK's error module binds itself (the runtime's errors).
+ERROR_RESERVED = frozenset({
+    "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
+    "UnprocessableEntityError", "RateLimitError", "SDKError", "InternalServerError", "APIConnectionError",
+    "APITimeoutError", "StreamInterruptedError", "ResponseValidationError", "StreamDecodeError",
+    "InvalidCredentialError",
+})
 
-    def __init__(self, reserved: frozenset[str] | set[str] = frozenset(), *, pascal_case: bool = False):
+
+@dataclass(frozen=True, slots=True)
+class MethodName:
+    """A method and its async twin, claimed together (rule 7)."""
+
+    name: str
+    async_name: str
+    wanted: str  # the name rules 1-6 gave; differs from `name` when rule 7 renamed it
+    twin_clash: bool = False  # renamed because of an async twin (its own or another method's)
+
+    @property
+    def renamed(self) -> bool:
+        return self.name != self.wanted
+
+
+class Scope:
+    """One namespace in which names must be unique (rules 6 and 7)."""
+
+    def __init__(self, reserved: Collection[str] = frozenset(), *, pascal_case: bool = False):
         self._taken: set[str] = set(reserved)
         self._reserved = frozenset(reserved)
         self._pascal = pascal_case
+        self._twins: set[str] = set()
 
-    def claim(self, name: str) -> str:
+    def _candidates(self, name: str) -> Iterator[str]:
         if name in self._reserved:
             name += "_"
-        candidate, n = name, 1
-        while candidate in self._taken:
+        yield name
+        n = 1
+        while True:
             n += 1
-            candidate = f"{name}{n}" if self._pascal else f"{name}_{n}"
+            yield f"{name}{n}" if self._pascal else f"{name}_{n}"
+
+    def claim(self, name: str) -> str:
+        """``name`` (already cased), or the first free name rule 7 gives."""
+        candidate = next(c for c in self._candidates(name) if c not in self._taken)
         self._taken.add(candidate)
         return candidate
+
+    def claim_method(self, text: str) -> MethodName:
+        """A snake_case method name for ``text`` whose async twin is free too; both are claimed."""
+        wanted = next(self._candidates(snake(text)))
+        candidate = next(c for c in self._candidates(snake(text))
+                         if c not in self._taken and c + ASYNC_SUFFIX not in self._taken)
+        # a twin is involved: the name is another method's twin, or only its own twin is taken
+        twin_clash = wanted in self._twins or (wanted not in self._taken and wanted + ASYNC_SUFFIX in self._taken)
+        self._taken.update((candidate, candidate + ASYNC_SUFFIX))
+        self._twins.add(candidate + ASYNC_SUFFIX)
+        return MethodName(candidate, candidate + ASYNC_SUFFIX, wanted, twin_clash)
 
     def __contains__(self, name: str) -> bool:
         return name in self._taken
 
 
-def constant(text: str) -> str:
-    """Module-level constant for an operation descriptor: ``_GET_RESPONSE``."""
-    return "_" + snake(text).upper().strip("_")
+def method_scope() -> Scope:
+    """The names of one resource class."""
+    return Scope(RESOURCE_RESERVED)
+
+
+def argument_scope() -> Scope:
+    """The keyword arguments of one generated method."""
+    return Scope(set(METHOD_OPTIONS) | {"self"})
+
+
+def constant(method_name: str) -> str:
+    """Module-level constant for an operation's descriptor: ``get_response`` → ``_GET_RESPONSE``."""
+    return "_" + method_name.upper().strip("_")
+
+
+def group_key(parts: Collection[str]) -> str:
+    """Dotted key of a resource group from its parts (spec text): each part snake_case; a
+    top-level part the SDK object itself uses gets the suffix ``_`` (``sdk.hooks``)."""
+    names = [snake(p) for p in parts]
+    if names and names[0] in SDK_ATTRIBUTES:
+        names[0] += "_"
+    return ".".join(names)
+
+
+def resource_module(group: str) -> str:
+    """Module of a resource group (``llm.responses`` → ``llm_responses``); claim it in the
+    resources package's scope."""
+    return module(group.replace(".", "_"))
+
+
+def resource_class(group: str) -> str:
+    """Class of a resource group (``llm.responses`` → ``LlmResponses``)."""
+    return pascal(group.replace(".", " "))
+
+
+def resources_scope() -> Scope:
+    """The modules of the resources package."""
+    return Scope({"sdk", "models", "errors", "__init__"})
+
+
+def operation_id(method: str, path: str) -> str:
+    """The operationId of an operation that has none: ``get /users/{id}`` → ``get_users_id``."""
+    return snake(f"{method} {path}")
+
+
+def error_class(model: str) -> str:
+    """Exception class for error bodies of model ``model``: the model name plus ``Error``
+    unless it ends so already; a bare ``Error`` model gives ``ErrorResponse`` (so
+    ``errors.Error`` never shadows the idea of an error base). Claim it in the error scope."""
+    if model == "Error":
+        return "ErrorResponse"
+    return model if model.endswith("Error") else model + "Error"
 
 
 def bundled_schema_key(file_name: str, folder: str, fragment: str, taken: Collection[str]) -> str:

@@ -27,7 +27,7 @@ from .maintenance.surface import SURFACE_FILE
 from .output import run_cache
 from .output.background import Prepared
 from .output.cache import Cache
-from .problems import Problem, SpecError
+from .problems import Policy, Problem, SpecError
 from .report import Coverage, coverage
 from .timings import Timings
 
@@ -98,7 +98,7 @@ def run(spec: Path, options: Options, previous: Previous | None, *, cache: Cache
         if models_worker is not None:
             models_worker.cancel()
     _check(problems, False, lambda: _early_coverage(doc, problems))
-    problems = _with_strictness(problems + build_problems, options.strict)
+    problems = Policy(strict=options.strict).apply(problems + build_problems)
     report = coverage(doc, problems, generated=ir.operation_count, schemas_total=len(ir.models_doc["components"]["schemas"]))
     _check(problems, options.allow_partial, lambda: report)
     assert made is not None  # build problems that stop the run stopped it just above
@@ -143,16 +143,9 @@ def _build_and_emit(doc: Document, options: Options, previous: Previous | None, 
         raise
 
 
-def _with_strictness(problems: list[Problem], strict: bool) -> list[Problem]:
-    if not strict:
-        return problems
-    return [dataclasses.replace(p, level="error") if p.level == "warning" else p for p in problems]
-
-
 def _fatal(problems: list[Problem], *, strict: bool, allow_partial: bool) -> bool:
     """Would these problems stop the run on their own (as `_check` decides after `strict`)?"""
-    levels = [("error" if strict and p.level == "warning" else p.level, p.drops_operation) for p in problems]
-    return any(level == "error" and not (allow_partial and drops) for level, drops in levels)
+    return Policy(strict=strict).stops(problems, allow_partial=allow_partial)
 
 
 def _early_coverage(doc: Document, problems: list[Problem]) -> Coverage:

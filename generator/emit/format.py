@@ -106,6 +106,10 @@ _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SIMPLE = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr, ast.Pass)
 
 
+class _Whole(Exception):
+    """The module must be formatted whole."""
+
+
 def split_module(source: str) -> list[tuple[str, str, int]] | None:
     """(kind, text, blank lines written before it) of each piece of a module: its opening (a
     docstring, comments and imports, ending with an import) and then each top-level statement,
@@ -119,6 +123,25 @@ def split_module(source: str) -> list[tuple[str, str, int]] | None:
         body = ast.parse(source).body
     except (SyntaxError, ValueError):
         return None  # black says what is wrong when it gets the whole module
+    opening = _opening(body)
+    if opening is None:
+        return None
+    lines = source_lines(source)
+    end = body[opening - 1].end_lineno or 0
+    pieces = [("import", "".join(lines[:end]), 0)]
+    try:
+        for node in body[opening:]:
+            end = _add_piece(pieces, node, lines, end)
+    except _Whole:
+        return None
+    if any(line.strip() for line in lines[end:]) or lines[end - 1].rstrip("\r\n").endswith("\\"):
+        return None
+    return pieces
+
+
+def _opening(body: list[ast.stmt]) -> int | None:
+    """How many statements the opening has (a docstring and imports, ending with an import);
+    None when there is no such opening or nothing follows it."""
     opening = 0
     for i, node in enumerate(body):
         docstring = i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
@@ -128,39 +151,38 @@ def split_module(source: str) -> list[tuple[str, str, int]] | None:
         opening = i + 1
     if not opening or opening == len(body) or not isinstance(body[opening - 1], (ast.Import, ast.ImportFrom)):
         return None
-    lines = source_lines(source)
-    end = body[opening - 1].end_lineno or 0
-    pieces = [("import", "".join(lines[:end]), 0)]
-    for node in body[opening:]:
-        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
-        gap = lines[end:start - 1]
-        if start <= end or any(line.strip() for line in gap) or node.end_lineno is None:
-            return None  # two statements on a line, or comments between them
-        text = "".join(lines[start - 1:node.end_lineno])
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-            # A lone string (an attribute docstring) stays with the statement it documents:
-            # on its own it would be a module docstring to black.
-            if pieces[-1][0] != "simple":
-                return None
-            kind, before, written = pieces.pop()
-            pieces.append((kind, before + "".join(gap) + text, written))
-            end = node.end_lineno
-            continue
-        if isinstance(node, _DEFS):
-            if any(isinstance(s, ast.Expr) and s.lineno == node.lineno for s in node.body):
-                return None  # `def f(): ...` on one line: black's blank lines between stubs differ
-            if not gap:
-                return None  # no blank line before a def: black keeps none after a stub method
-            kind = "def"
-        elif isinstance(node, _SIMPLE):
-            kind = "simple"
-        else:
-            return None
-        pieces.append((kind, text, len(gap)))
-        end = node.end_lineno
-    if any(line.strip() for line in lines[end:]) or lines[end - 1].rstrip("\r\n").endswith("\\"):
-        return None
-    return pieces
+    return opening
+
+
+def _add_piece(pieces: list[tuple[str, str, int]], node: ast.stmt, lines: list[str], end: int) -> int:
+    """Add one top-level statement to `pieces`; the line it ends on. Raises _Whole."""
+    start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
+    gap = lines[end:start - 1]
+    if start <= end or any(line.strip() for line in gap) or node.end_lineno is None:
+        raise _Whole  # two statements on a line, or comments between them
+    text = "".join(lines[start - 1:node.end_lineno])
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+        # A lone string (an attribute docstring) stays with the statement it documents:
+        # on its own it would be a module docstring to black.
+        if pieces[-1][0] != "simple":
+            raise _Whole
+        kind, before, written = pieces.pop()
+        pieces.append((kind, before + "".join(gap) + text, written))
+        return node.end_lineno
+    pieces.append((_kind(node, gap), text, len(gap)))
+    return node.end_lineno
+
+
+def _kind(node: ast.stmt, gap: list[str]) -> str:
+    if isinstance(node, _DEFS):
+        if any(isinstance(s, ast.Expr) and s.lineno == node.lineno for s in node.body):
+            raise _Whole  # `def f(): ...` on one line: black's blank lines between stubs differ
+        if not gap:
+            raise _Whole  # no blank line before a def: black keeps none after a stub method
+        return "def"
+    if isinstance(node, _SIMPLE):
+        return "simple"
+    raise _Whole
 
 
 def blank_lines(before: str, kind: str, written: int) -> int:

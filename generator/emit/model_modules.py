@@ -53,31 +53,55 @@ def split_models(source: str, package: str, header: str, roots: frozenset[str] =
     tree = ast.parse(source)
     lines = source_lines(source)
     imports = _imports(tree)
-    units = _units(tree, lines)
-    defined = {name: i for i, unit in enumerate(units) for name in unit.names}
-    edges = [sorted({defined[n] for n in unit.uses if n in defined and defined[n] != i}) for i, unit in enumerate(units)]
-    groups = _components(edges)
-    group_of = {i: g for g, members in enumerate(groups) for i in members}
-    deps = [sorted({group_of[j] for i in members for j in edges[i]} - {g}) for g, members in enumerate(groups)]
-    host = _hosts(groups, deps, [any(n in roots for i in members for n in units[i].names) for members in groups])
-    # A module holds its host group and the groups merged into it, dependencies first.
-    modules: dict[int, list[int]] = {}
-    for g in _topological(deps):
-        modules.setdefault(host[g], []).append(g)
-    scope = naming.Scope({"__init__"})
-    name_of = {h: scope.claim(naming.model_module(units[groups[h][0]].names[0])) for h in sorted(modules)}
-    files: dict[str, str] = {}
-    for h, members in sorted(modules.items()):
-        own = [i for g in members for i in groups[g]]
-        uses = {n for i in own for n in units[i].uses}
-        needed = sorted({host[d] for g in members for d in deps[g]} - {h}, key=lambda m: name_of[m])
-        local = [(name_of[m], [n for g in modules[m] for i in groups[g] for n in units[i].names if n in uses]) for m in needed]
-        files[f"models/{name_of[h]}.py"] = _module(
-            package, header, [units[i] for i in own], imports, local, _eager(groups, members, units)
-        )
-    exported = [(name, name_of[host[group_of[i]]]) for i, unit in enumerate(units) for name in unit.names]
-    files["models/__init__.py"] = _init(package, header, exported)
+    plan = _Plan.of(_units(tree, lines), roots)
+    files = {f"models/{plan.name_of[h]}.py": _module(package, header, [plan.units[i] for i in plan.own(h)], imports,
+                                                       plan.local_imports(h), _eager(plan.groups, members, plan.units))
+             for h, members in sorted(plan.modules.items())}
+    files["models/__init__.py"] = _init(package, header, plan.exported())
     return files
+
+
+@dataclass
+class _Plan:
+    """Which module holds each statement: statements grouped by the strongly connected
+    components of their references, groups hosted by the module of their only user."""
+
+    units: list[_Unit]
+    groups: list[list[int]]  # statement indexes of each group
+    group_of: dict[int, int]
+    deps: list[list[int]]  # groups each group refers to
+    host: list[int]  # the group whose module holds each group
+    modules: dict[int, list[int]]  # host group -> its groups, dependencies first
+    name_of: dict[int, str]  # host group -> module name
+
+    @classmethod
+    def of(cls, units: list[_Unit], roots: frozenset[str]) -> _Plan:
+        defined = {name: i for i, unit in enumerate(units) for name in unit.names}
+        edges = [sorted({defined[n] for n in unit.uses if n in defined and defined[n] != i}) for i, unit in enumerate(units)]
+        groups = _components(edges)
+        group_of = {i: g for g, members in enumerate(groups) for i in members}
+        deps = [sorted({group_of[j] for i in members for j in edges[i]} - {g}) for g, members in enumerate(groups)]
+        host = _hosts(groups, deps, [any(n in roots for i in members for n in units[i].names) for members in groups])
+        # A module holds its host group and the groups merged into it, dependencies first.
+        modules: dict[int, list[int]] = {}
+        for g in _topological(deps):
+            modules.setdefault(host[g], []).append(g)
+        scope = naming.Scope({"__init__"})
+        name_of = {h: scope.claim(naming.model_module(units[groups[h][0]].names[0])) for h in sorted(modules)}
+        return cls(units, groups, group_of, deps, host, modules, name_of)
+
+    def own(self, h: int) -> list[int]:
+        return [i for g in self.modules[h] for i in self.groups[g]]
+
+    def local_imports(self, h: int) -> list[tuple[str, list[str]]]:
+        """(module, names) the module of host group ``h`` imports from its siblings."""
+        uses = {n for i in self.own(h) for n in self.units[i].uses}
+        needed = sorted({self.host[d] for g in self.modules[h] for d in self.deps[g]} - {h}, key=lambda m: self.name_of[m])
+        return [(self.name_of[m], [n for i in self.own(m) for n in self.units[i].names if n in uses]) for m in needed]
+
+    def exported(self) -> list[tuple[str, str]]:
+        """(model, module) of every name, in statement order."""
+        return [(name, self.name_of[self.host[self.group_of[i]]]) for i, unit in enumerate(self.units) for name in unit.names]
 
 
 def _eager(groups: list[list[int]], members: list[int], units: list[_Unit]) -> bool:

@@ -55,10 +55,7 @@ def _named_by_methods(ir: SdkIR) -> frozenset[str]:
     names: set[str] = {e.model for e in ir.error_classes}
     for group in ir.groups:
         for op in group.operations:
-            for lit in (op.response_lit, op.event_lit, *(e.model_lit for e in op.errors)):
-                value = ast.literal_eval(lit) if lit != "None" else None
-                if isinstance(value, str):
-                    names.add(value)
+            names.update(n for n in (op.response, op.event, *(e.model for e in op.errors)) if n is not None)
             for signature in op.signatures:
                 for text in (*signature.args, signature.returns):
                     names.update(_MODELS_REF.findall(text))

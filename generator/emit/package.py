@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -11,23 +12,16 @@ import jinja2
 from ..output.background import Prepared
 from ..output.cache import Cache, canonical_json, code_fingerprint, key, tool_version
 from ..ir.model import SdkIR
+from ..ir.runtime import templates_root
 from ..timings import Timings
 from .fileset import FileSet
 from .format import Formatter, prepare_black
 from .models import generate_models, model_files, prepare_models
-
-
-def templates_root() -> Path:
-    """`templates/` next to the package in a checkout, or bundled inside it when installed."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / "runtime").is_dir():
-            return candidate
-    raise RuntimeError("sdkgen templates not found; reinstall sdkgen")
+from .render import FILTERS
 
 
 def _environment(root: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root / "package")),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is Python, not HTML; spec text arrives as literals
@@ -35,6 +29,8 @@ def _environment(root: Path) -> jinja2.Environment:
         trim_blocks=False,
         lstrip_blocks=False,
     )
+    env.filters.update(FILTERS)  # `py`: an IR value as Python source (emit/render.py)
+    return env
 
 
 def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = None,
@@ -48,50 +44,67 @@ def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = Non
     timings = timings or Timings()
     started = time.perf_counter()
     root = templates_root()
-    env = _environment(root)
-    files = FileSet()
+    out = _Output(_environment(root), ir, FileSet(), Formatter(cache, jobs))
     pkg = ir.package
-    black = Formatter(cache, jobs)
-
-    def render(template: str, path: str, **extra: object) -> None:
-        source = env.get_template(template).render(ir=ir, **extra)
-        if path.endswith(".py"):
-            black.add(path, source)
-        else:
-            files.add(path, source)
-
-    render("__init__.py.j2", f"{pkg}/__init__.py")
-    render("sdk.py.j2", f"{pkg}/sdk.py")
-    render("errors.py.j2", f"{pkg}/errors.py")
-    render("resources__init__.py.j2", f"{pkg}/resources/__init__.py")
+    for template, path in (("__init__.py.j2", "__init__.py"), ("sdk.py.j2", "sdk.py"), ("errors.py.j2", "errors.py"),
+                           ("resources__init__.py.j2", "resources/__init__.py")):
+        out.render(template, f"{pkg}/{path}")
     for group in ir.groups:
-        render("resource.py.j2", f"{pkg}/resources/{group.module}.py", group=group)
+        out.render("resource.py.j2", f"{pkg}/resources/{group.module}.py", group=group)
     timings.add("emit: templates", time.perf_counter() - started)
+    models = _models_while_black_starts(out.black, ir, cache, timings, models_worker, checkpoint)
+    out.black.add(f"{pkg}/models.py", models)
+    formatted = out.black.finish()
+    timings.add("emit: black", out.black.seconds, out.black.describe())
+    _add_formatted(out.files, formatted, ir)
+    out.files.add(f"{pkg}/py.typed", "")
+    for source in sorted((root / "runtime").glob("*.py")):
+        out.files.add(f"{pkg}/_runtime/{source.name}", source.read_bytes())
+    out.render("pyproject.toml.j2", "pyproject.toml")
+    out.render("README.md.j2", "README.md")
+    return out.files
+
+
+@dataclass
+class _Output:
+    """Rendered templates: Python files go to black, the others straight into the file set."""
+
+    env: jinja2.Environment
+    ir: SdkIR
+    files: FileSet
+    black: Formatter
+
+    def render(self, template: str, path: str, **extra: object) -> None:
+        source = self.env.get_template(template).render(ir=self.ir, **extra)
+        if path.endswith(".py"):
+            self.black.add(path, source)
+        else:
+            self.files.add(path, source)
+
+
+def _models_while_black_starts(black: Formatter, ir: SdkIR, cache: Cache | None, timings: Timings,
+                               worker: Prepared | None, checkpoint: Callable[[], None] | None) -> str:
+    """The models module, made while black's workers format the rendered modules."""
     black.start()
     try:
         with timings.stage("emit: datamodel-code-generator"):
-            models = _models(ir, cache, timings, models_worker)
+            models = _models(ir, cache, timings, worker)
         if checkpoint is not None:
             checkpoint()
     except BaseException:
         black.abandon()
         raise
-    black.add(f"{pkg}/models.py", models)
-    formatted = black.finish()
-    timings.add("emit: black", black.seconds, black.describe())
+    return models
+
+
+def _add_formatted(files: FileSet, formatted: dict[str, str], ir: SdkIR) -> None:
+    """The formatted modules; the models module split into the models package, loaded model by model."""
     for path, text in formatted.items():
-        if path == f"{pkg}/models.py":  # split into the models package, loaded model by model
+        if path == f"{ir.package}/models.py":
             for sub, part in model_files(text, ir).items():
-                files.add(f"{pkg}/{sub}", part)
+                files.add(f"{ir.package}/{sub}", part)
         else:
             files.add(path, text)
-    files.add(f"{pkg}/py.typed", "")
-    runtime = root / "runtime"
-    for source in sorted(runtime.glob("*.py")):
-        files.add(f"{pkg}/_runtime/{source.name}", source.read_bytes())
-    render("pyproject.toml.j2", "pyproject.toml")
-    render("README.md.j2", "README.md")
-    return files
 
 
 def models_worker() -> Prepared:

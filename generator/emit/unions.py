@@ -232,10 +232,9 @@ def _kind(node: ast.expr, aliases: dict[str, ast.expr], depth: int = 0) -> str:
 
 def _rewrite(node: ast.BinOp, segment: _Segments, classes: dict[str, _Class], aliases: dict[str, ast.expr]) -> str | None:
     members = _members(node)
-    nullable = any(isinstance(m, ast.Constant) and m.value is None for m in members)
-    members = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
-    tagged = [m.id for m in members if isinstance(m, ast.Name) and m.id in classes and classes[m.id].is_object]
-    others = [m for m in members if not (isinstance(m, ast.Name) and m.id in tagged)]
+    nullable = any(_is_none(m) for m in members)
+    members = [m for m in members if not _is_none(m)]
+    tagged, others = _tagged(members, classes)
     if len(tagged) < 2 or len(set(tagged)) != len(tagged):
         return None
     if any(_kind(m, aliases) == "object" for m in others):
@@ -244,20 +243,10 @@ def _rewrite(node: ast.BinOp, segment: _Segments, classes: dict[str, _Class], al
     if choice is None:
         return None
     key, attr = choice
-    table: dict[Any, list[str]] = {}
-    for name in tagged:
-        for value in _tag_field(classes[name], key).values or ():  # type: ignore[union-attr]
-            table.setdefault(value, []).append(name)
+    table = _tag_table(tagged, classes, key)
     if len(table) < 2:
         return None  # one tag for all: nothing to dispatch on
-    order = {name: i for i, name in enumerate(tagged)}
-    entries = []
-    for value, names in table.items():
-        # Members sharing a tag: the narrower (more required fields) first, then spec order.
-        names.sort(key=lambda n: (-_required(classes[n]), order[n]))
-        target = literal(names[0]) if len(names) == 1 else "(" + ", ".join(literal(n) for n in names) + ")"
-        entries.append(f"{literal(value)}: {target}")
-    args = [literal(key), "{" + ", ".join(entries) + "}"]
+    args = [literal(key), "{" + ", ".join(_entries(table, tagged, classes)) + "}"]
     if attr != key:
         args.append(f"attr={literal(attr)}")
     if others:
@@ -265,6 +254,39 @@ def _rewrite(node: ast.BinOp, segment: _Segments, classes: dict[str, _Class], al
     union = " | ".join(segment(m) for m in members)
     text = f"Annotated[{union}, tag_dispatch({', '.join(args)})]"
     return f"{text} | None" if nullable else text
+
+
+def _tagged(members: list[ast.expr], classes: dict[str, _Class]) -> tuple[list[str], list[ast.expr]]:
+    """The members that are object models (by name), and the others."""
+    tagged = [m.id for m in members if isinstance(m, ast.Name) and m.id in classes and classes[m.id].is_object]
+    others = [m for m in members if not (isinstance(m, ast.Name) and m.id in tagged)]
+    return tagged, others
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _tag_table(tagged: list[str], classes: dict[str, _Class], key: str) -> dict[Any, list[str]]:
+    """Tag value -> the members that carry it, in member order."""
+    table: dict[Any, list[str]] = {}
+    for name in tagged:
+        field = _tag_field(classes[name], key)
+        for value in (field.values if field is not None else None) or ():
+            table.setdefault(value, []).append(name)
+    return table
+
+
+def _entries(table: dict[Any, list[str]], tagged: list[str], classes: dict[str, _Class]) -> list[str]:
+    """`"tag": "Model"` (or a tuple of models) for the dispatch table."""
+    order = {name: i for i, name in enumerate(tagged)}
+    entries = []
+    for value, names in table.items():
+        # Members sharing a tag: the narrower (more required fields) first, then spec order.
+        names.sort(key=lambda n: (-_required(classes[n]), order[n]))
+        target = literal(names[0]) if len(names) == 1 else "(" + ", ".join(literal(n) for n in names) + ")"
+        entries.append(f"{literal(value)}: {target}")
+    return entries
 
 
 def _tag_field(info: _Class, key: str) -> _Field | None:

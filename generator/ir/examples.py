@@ -28,6 +28,11 @@ def first_example(node: dict[str, Any]) -> tuple[bool, Any]:
     return False, None
 
 
+_UNDECIDED = object()  # a step of `value_for` that has no answer; the next one is tried
+_STRING_FORMATS = {"date-time": "2026-01-01T00:00:00Z", "date": "2026-01-01", "email": "user@example.com",
+                   "uuid": "00000000-0000-4000-8000-000000000000", "uri": "https://example.com"}
+
+
 def value_for(schema: Any, deref: Deref, depth: int = 0) -> Any:
     """A JSON value that fits the schema: its example, default, first enum value or a placeholder."""
     if depth > 2 * _MAX_DEPTH:  # references that loop through unions
@@ -35,15 +40,27 @@ def value_for(schema: Any, deref: Deref, depth: int = 0) -> Any:
     schema = deref(schema) if isinstance(schema, dict) else {}
     if depth >= _MAX_DEPTH and _nullable(schema, deref):  # stop a recursive structure with null
         return None
+    for step in (_given, _union_value, _all_of_value):
+        value = step(schema, deref, depth)
+        if value is not _UNDECIDED:
+            return value
+    return _typed_value(schema, deref, depth)
+
+
+def _given(schema: dict[str, Any], deref: Deref, depth: int) -> Any:
+    """The schema's own example, default, const or first enum value."""
     found, value = first_example(schema)
     if found:
         return value
-    if "default" in schema:
-        return schema["default"]
-    if "const" in schema:
-        return schema["const"]
+    for key in ("default", "const"):
+        if key in schema:
+            return schema[key]
     if isinstance(schema.get("enum"), list) and schema["enum"]:
         return next((v for v in schema["enum"] if v is not None), schema["enum"][0])
+    return _UNDECIDED
+
+
+def _union_value(schema: dict[str, Any], deref: Deref, depth: int) -> Any:
     for key in ("oneOf", "anyOf"):
         members = [m for m in schema.get(key) or [] if isinstance(m, dict) and deref(m).get("type") != "null"]
         # the first member with a value (one that refers back to the union ends in None); only
@@ -54,23 +71,30 @@ def value_for(schema: Any, deref: Deref, depth: int = 0) -> Any:
                 return value
         if members:
             return None
-    if isinstance(schema.get("allOf"), list) and depth < _MAX_DEPTH:
-        merged: dict[str, Any] = {}
-        for part in schema["allOf"]:
-            part_value = value_for(part, deref, depth + 1)
-            if isinstance(part_value, dict):
-                merged.update(part_value)
-        return merged
+    return _UNDECIDED
+
+
+def _all_of_value(schema: dict[str, Any], deref: Deref, depth: int) -> Any:
+    if not (isinstance(schema.get("allOf"), list) and depth < _MAX_DEPTH):
+        return _UNDECIDED
+    merged: dict[str, Any] = {}
+    for part in schema["allOf"]:
+        part_value = value_for(part, deref, depth + 1)
+        if isinstance(part_value, dict):
+            merged.update(part_value)
+    return merged
+
+
+def _typed_value(schema: dict[str, Any], deref: Deref, depth: int) -> Any:
+    """A placeholder of the schema's type."""
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), None)
+    minimum = schema.get("minimum") if isinstance(schema.get("minimum"), (int, float)) else None
     if kind == "string":
-        return {"date-time": "2026-01-01T00:00:00Z", "date": "2026-01-01", "email": "user@example.com",
-                "uuid": "00000000-0000-4000-8000-000000000000", "uri": "https://example.com"}.get(str(schema.get("format")), "string")
-    if kind == "integer":
-        return int(schema.get("minimum", 1)) if isinstance(schema.get("minimum"), (int, float)) else 1
-    if kind == "number":
-        return float(schema.get("minimum", 1.0)) if isinstance(schema.get("minimum"), (int, float)) else 1.0
+        return _STRING_FORMATS.get(str(schema.get("format")), "string")
+    if kind in ("integer", "number"):
+        return (int if kind == "integer" else float)(minimum if minimum is not None else 1)
     if kind == "boolean":
         return False
     if kind == "array":
@@ -78,7 +102,8 @@ def value_for(schema: Any, deref: Deref, depth: int = 0) -> Any:
     if kind == "object" or "properties" in schema:
         # no cut here: only required properties are filled, and a cut object would lack them
         # (the guard at the top still ends structures that require themselves)
-        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        given = schema.get("properties")
+        props: dict[str, Any] = given if isinstance(given, dict) else {}
         return {k: value_for(props[k], deref, depth + 1) for k in schema.get("required") or [] if k in props}
     return "value"
 

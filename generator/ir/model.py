@@ -1,9 +1,92 @@
-"""The IR: everything the templates need, as finished strings (names, annotations, literals, doc lines)."""
+"""The IR: everything the templates need. Names, annotations and doc lines are finished
+strings; what lands in generated code as a value (wire names, locations, media kinds, retry
+policies, stream and pagination declarations) is a typed value here, turned into Python source
+by one function at emit time (`generator/emit/render.py`, the templates' `py` filter)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
+
+
+class Location(str, Enum):
+    """Where a parameter goes (OpenAPI `in`)."""
+
+    PATH = "path"
+    QUERY = "query"
+    HEADER = "header"
+    COOKIE = "cookie"
+
+
+class MediaKind(str, Enum):
+    """How a request body is encoded (the runtime's `Body.kind`)."""
+
+    JSON = "json"
+    MULTIPART = "multipart"
+    FORM = "form"
+    TEXT = "text"
+    BINARY = "binary"
+
+
+@dataclass(frozen=True, slots=True)
+class BackoffIR:
+    initial_interval_ms: int | float
+    max_interval_ms: int | float
+    exponent: int | float
+    max_elapsed_ms: int | float
+
+
+@dataclass(frozen=True, slots=True)
+class RetryIR:
+    """A retry policy from the spec (`x-sdkgen-retries`), defaults filled in from the runtime's
+    `RetryConfig` (`generator/ir/retries.py`). `none`: never retry."""
+
+    none: bool = False
+    backoff: BackoffIR | None = None
+    retry_connection_errors: bool = True
+    status_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PaginationIR:
+    cursor_param: str  # Python name of the parameter taking the cursor
+    items_field: str
+    cursor_field: str | None = None
+    has_more_field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OperationRef:
+    """The descriptor of another operation: in this module (`module` None) or another one."""
+
+    const: str
+    module: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamIR:
+    """The runtime's StreamSpec: how an event stream ends and resumes (`x-sdkgen-stream`)."""
+
+    cursor: str | None = None
+    terminal: tuple[str, ...] | None = None
+    sentinel: str | None = None
+    switch: str | None = None
+    resume_param: str | None = None
+    resume: OperationRef | None = None
+    id_field: str | None = None
+    id_param: str | None = None
+    max_attempts: int | None = None
+    initial_interval_ms: int | None = None
+    max_interval_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServerIR:
+    """A server URL template and its variables: (name, default, allowed values)."""
+
+    url: str
+    variables: tuple[tuple[str, str, tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,60 +114,60 @@ class Signature:
 @dataclass(frozen=True, slots=True)
 class ParamIR:
     py_name: str
-    wire_lit: str  # Python literal of the wire name
-    location_lit: str
-    style_lit: str
+    wire: str
+    location: Location
+    style: str
     explode: bool
 
 
 @dataclass(frozen=True, slots=True)
 class BodyIR:
-    media_type_lit: str
-    kind_lit: str
-    fields: tuple[tuple[str, str], ...]  # (wire literal, python name) for a body built from kwargs
+    media_type: str
+    kind: MediaKind
+    fields: tuple[tuple[str, str], ...]  # (wire name, python name) for a body built from kwargs
     single_arg: str | None  # the argument that is the whole body, when not built from kwargs
-    nullable_lits: tuple[str, ...]  # wire literals of fields that may be sent as JSON null
+    nullable: tuple[str, ...]  # wire names of fields that may be sent as JSON null
 
 
 @dataclass(frozen=True, slots=True)
 class ErrorIR:
-    status_lit: str
-    model_lit: str  # literal of the model name, or "None"
-    class_lit: str
+    status: str
+    model: str | None  # the model name, or None
+    class_name: str
 
 
 @dataclass(frozen=True, slots=True)
 class OperationIR:
     name: str  # Python method name
+    async_name: str  # its async twin
     const: str  # module-level descriptor name
-    operation_id_lit: str
-    method_lit: str
-    path_lit: str
+    operation_id: str
+    http_method: str  # upper case
+    path: str
     doc: tuple[str, ...]
     args_doc: tuple[tuple[str, tuple[str, ...]], ...]
     signatures: tuple[Signature, ...]
     params: tuple[ParamIR, ...]
     body: BodyIR | None
-    response_lit: str  # literal model name or "None"
-    event_lit: str
-    stream_expr: str  # Python expression passed as `stream=`
+    response: str | None  # model name of the result, or None
+    event: str | None  # model name of one event of its stream, or None
+    stream_switch: str | None  # the argument that turns its event stream on, if it has one
+    always_streams: bool  # it always answers with an event stream
     errors: tuple[ErrorIR, ...]
-    security_src: str  # "None" (the SDK's default), or a tuple of alternatives of scheme names
-    timeout_src: str
-    retries_src: str
+    security: tuple[tuple[str, ...], ...] | None  # None: the SDK's default; else alternatives of scheme names
+    timeout_ms: int | None
+    retries: RetryIR | None
     deprecated: bool
     method_md: str = ""
     path_md: str = ""
     summary_md: str = ""
-    stream_src: str = "None"  # Python source of the StreamSpec(...), filled once every operation is known
+    stream: StreamIR | None = None  # filled once every operation is known
     resume: ResumeIR | None = None  # how its stream resumes, for the README
-    pagination_src: str = "None"  # Python source of the Pagination(...)
+    pagination: PaginationIR | None = None
     example_args: tuple[str, ...] = ()  # `name=value` for a usage snippet (values are literals)
-    download_lit: str = "None"  # the Accept header when the success body is a file, returned unread
+    download: str | None = None  # the Accept header when the success body is a file, returned unread
     redirect: bool = False  # the declared outcome is a 3xx redirect (no 2xx)
-    accept_lit: str = "None"  # the Accept header of a JSON response that is not application/json
-    body_src: str = "None"  # Python source of the Body(...) descriptor
-    body_arg_src: str = "None"  # Python source of the value the method passes as `body=`
+    accept: str | None = None  # the Accept header of a JSON response that is not application/json
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,15 +203,15 @@ class GroupIR:
 
 @dataclass(frozen=True, slots=True)
 class SecurityIR:
-    name_lit: str
-    type_lit: str
-    scheme_lit: str
-    location_lit: str
-    param_lit: str
+    name: str
+    type: str
+    scheme: str
+    location: str
+    param: str
     arg: str  # constructor argument name
     annotation: str
     doc: tuple[str, ...]
-    token_url_lit: str = "None"  # OAuth2 client-credentials token URL
+    token_url: str | None = None  # OAuth2 client-credentials token URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +220,7 @@ class GlobalIR:
 
     arg: str  # constructor argument name
     annotation: str
-    key_lit: str  # Python literal of the runtime key: (location, wire name; lower case for headers)
+    key: tuple[str, str]  # the runtime key: (location, wire name; lower case for headers)
     doc: tuple[str, ...]
     wire_md: str = ""  # the wire name as a Markdown code span
 
@@ -156,11 +239,16 @@ class CallIR:
 
     group: str  # "llm.responses"
     method: str  # "create"
+    async_method: str  # "create_async"
     args: str = ""  # the keyword arguments, rendered: `model="x", stream=True`
 
     @property
     def target(self) -> str:
         return f"{self.group}.{self.method}"
+
+    @property
+    def async_target(self) -> str:
+        return f"{self.group}.{self.async_method}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,22 +309,21 @@ class SdkIR:
     dist_name: str
     version: str
     generator_version: str
-    title_lit: str
+    title: str
     title_doc: tuple[str, ...]
     title_md: str
     title_toml: str
     doc: tuple[str, ...]
-    servers: tuple[str, ...]  # literals
+    servers: tuple[str, ...]  # URLs, variables filled with their defaults
     security: tuple[SecurityIR, ...]
-    default_retries_src: str
-    user_agent_lit: str
+    default_retries: RetryIR | None
     root_children: tuple[ChildIR, ...]
     groups: tuple[GroupIR, ...]
     error_classes: tuple[ErrorClassIR, ...]
     models_doc: dict[str, Any] = field(repr=False)  # normalised schemas for datamodel-code-generator
     operation_count: int = 0
-    # Python source of the servers' URL templates and variables, when a server has variables
-    server_templates_src: str = ""
+    # the servers' URL templates and variables, when a server has variables (else empty)
+    server_templates: tuple[ServerIR, ...] = ()
     globals: tuple[GlobalIR, ...] = ()
     page_models: tuple[str, ...] = ()  # models whose base is the runtime's CursorPage
     log_env: str = ""  # the environment variable that turns on debug logging
@@ -244,5 +331,9 @@ class SdkIR:
     readme: ReadmeIR = field(default_factory=ReadmeIR)  # the README's examples
     client_credentials: bool = False  # a security scheme takes ClientCredentials (sdk.py imports it)
     sdk_doc_subject: str = "the API"  # completes the SDK class's first doc line: "Client for ..."
-    # Python source of the root `security`: alternatives (tuples) of scheme names, spec order
-    default_security_src: str = "()"
+    # the root `security`: alternatives (tuples) of scheme names, spec order
+    default_security: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def user_agent(self) -> str:
+        return f"{self.dist_name}/{self.version} sdkgen/{self.generator_version} python"

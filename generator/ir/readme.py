@@ -28,42 +28,51 @@ def readme(groups: tuple[GroupIR, ...], security: tuple[SecurityIR, ...], global
     """
     ops = [(g, op) for g in groups for op in g.operations]
     creds = ", ".join(f'{s.arg}="<YOUR_{s.arg.upper()}>"' for s in security)
-    streaming = next((item for item in ops if item[1].event_lit != "None"), None)
+    streaming = next((item for item in ops if item[1].event is not None), None)
     resumable = [(g, op) for g, op in ops if op.resume is not None]
-    paginated = [(g, op) for g, op in ops if op.pagination_src != "None"]
+    paginated = [(g, op) for g, op in ops if op.pagination is not None]
     return ReadmeIR(
         creds=creds,
         creds_and=creds + ", " if creds else "",
         quickstart=_call(*ops[0]) if ops else None,
-        groups=tuple(
-            ReadmeGroupIR(g.key, tuple(ReadmeOpIR(op, _call(g, op), op.stream_expr == "True", op.response_lit != "None")
-                                       for op in g.operations))
-            for g in groups if g.operations
-        ),
+        groups=_groups(groups),
         stream_example=_call(*streaming, streaming=True) if streaming else None,
         resumes=tuple(ReadmeResumeIR(f"{g.key}.{op.name}", op.resume) for g, op in resumable if op.resume),
-        resume_example=_resume_example(*resumable[0]) if resumable else None,
+        resume_example=_resume_example(*resumable[0], ops) if resumable else None,
         example=_no_argument_call(ops),
         page_example=_no_argument_call(paginated),
         paginated_md=", ".join(f"`sdk.{g.key}.{op.name}`" for g, op in paginated),
-        timeouts_md=", ".join(f"`sdk.{g.key}.{op.name}`: {op.timeout_src} ms" for g, op in ops if op.timeout_src != "None"),
+        timeouts_md=_timeouts_md(ops),
         global_example=globals_[0] if globals_ else None,
     )
+
+
+def _groups(groups: tuple[GroupIR, ...]) -> tuple[ReadmeGroupIR, ...]:
+    """The groups that have operations, each operation with its snippet."""
+    return tuple(
+        ReadmeGroupIR(g.key, tuple(ReadmeOpIR(op, _call(g, op), op.always_streams, op.response is not None)
+                                   for op in g.operations))
+        for g in groups if g.operations
+    )
+
+
+def _timeouts_md(ops: list[tuple[GroupIR, OperationIR]]) -> str:
+    return ", ".join(f"`sdk.{g.key}.{op.name}`: {op.timeout_ms} ms" for g, op in ops if op.timeout_ms is not None)
 
 
 def _call(group: GroupIR, op: OperationIR, *, streaming: bool = False) -> CallIR:
     """The operation called with its example arguments; `streaming`: with its switch set to True
     (when it has one: an operation that always streams has none)."""
     args = list(op.example_args)
-    if streaming and op.stream_expr not in ("True", "None"):
-        args.append(f"{op.stream_expr}=True")
-    return CallIR(group.key, op.name, ", ".join(args))
+    if streaming and op.stream_switch:
+        args.append(f"{op.stream_switch}=True")
+    return CallIR(group.key, op.name, op.async_name, ", ".join(args))
 
 
-def _resume_example(group: GroupIR, op: OperationIR) -> ResumeExampleIR:
+def _resume_example(group: GroupIR, op: OperationIR, ops: list[tuple[GroupIR, OperationIR]]) -> ResumeExampleIR:
     resume = op.resume
     assert resume is not None
-    via_group, via_method = resume.via.rsplit(".", 1)
+    via_group, via = next((g, o) for g, o in ops if f"{g.key}.{o.name}" == resume.via)
     if resume.same:
         args = list(op.example_args)
     else:  # through another operation: the id the stream named, when that operation takes one
@@ -71,7 +80,7 @@ def _resume_example(group: GroupIR, op: OperationIR) -> ResumeExampleIR:
     args.append(f"{resume.param}=exc.last_cursor")
     if resume.switch:
         args.append(f"{resume.switch}=True")
-    return ResumeExampleIR(_call(group, op, streaming=True), CallIR(via_group, via_method, ", ".join(args)),
+    return ResumeExampleIR(_call(group, op, streaming=True), CallIR(via_group.key, via.name, via.async_name, ", ".join(args)),
                            not resume.same and bool(resume.id_param), resume.id_param)
 
 
@@ -82,6 +91,6 @@ def _no_argument_call(ops: list[tuple[GroupIR, OperationIR]]) -> CallIR | None:
         if any(" = " not in a for a in op.signatures[-1].args):
             continue
         if op.method_md == "GET":
-            return CallIR(group.key, op.name)
-        found = found or CallIR(group.key, op.name)
+            return CallIR(group.key, op.name, op.async_name)
+        found = found or CallIR(group.key, op.name, op.async_name)
     return found

@@ -14,10 +14,12 @@ keeps every naming decision in our naming module and every spec quirk handled in
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .. import naming
-from ..problems import MISSING, Problem, pointer_get, pointer_join
+from ..problems import MISSING, Finding, Problem, Reporter, pointer_get, pointer_join
 from . import text
 
 SCHEMA_PREFIX = "#/components/schemas/"
@@ -31,13 +33,32 @@ _UNTYPED_KEYWORDS = {"not", "if", "then", "else", "dependentSchemas", "dependenc
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 
 
+@dataclass(frozen=True, slots=True)
+class _Keyword:
+    """One keyword of a schema being normalised, and where its result goes."""
+
+    schema: dict[str, Any]
+    out: dict[str, Any]
+    key: str
+    value: Any
+    ptr: str
+    context: str
+
+
+# (properties, required, other keywords) of an object schema
+_View = tuple[dict[str, Any], list[str], dict[str, Any]]
+
+# Keywords dropped: not needed for models (and untrusted text kept out of the model module);
+# `nullable` is handled once the schema is done.
+_SKIPPED = frozenset({"example", "examples", "externalDocs", "xml", "nullable"})
+
+
 class SchemaSet:
     """The named schemas of one SDK, built incrementally while operations are read."""
 
     def __init__(self, data: dict[str, Any], problems: list[Problem], doc: Any):
         self._data = data
-        self._problems = problems
-        self._doc = doc
+        self._report = Reporter(doc.problem, problems)
         self.scope = naming.Scope(pascal_case=True)
         self.names: dict[str, str] = {}  # original component name -> class name
         self.schemas: dict[str, dict[str, Any]] = {}  # class name -> normalised schema
@@ -66,8 +87,7 @@ class SchemaSet:
                     if target == name:
                         ptr = pointer_join("/components/schemas", originals.get(name, name))
                         loop = " -> ".join(chain + [target])
-                        self._problems.append(self._doc.problem(
-                            "warning", ptr, f"reference cycle with no type ({loop}); typed as Any"))
+                        self._report(Finding.LOOSENED, ptr, f"reference cycle with no type ({loop}); typed as Any")
                         self.schemas[name] = {}
                     break
                 chain.append(target)
@@ -78,11 +98,11 @@ class SchemaSet:
     def resolve_ref(self, ref: str, ptr: str) -> dict[str, Any] | None:
         """The raw target of a local `$ref` (any JSON pointer into the document)."""
         if not ref.startswith("#"):
-            self._problems.append(self._doc.problem("error", ptr, f"external $ref {ref!r} was not bundled"))
+            self._report(Finding.UNREADABLE, ptr, f"external $ref {ref!r} was not bundled")
             return None
         node: Any = pointer_get(self._data, ref[1:])
         if node is MISSING:
-            self._problems.append(self._doc.problem("error", ptr, f"$ref {ref!r} points to nothing"))
+            self._report(Finding.UNREADABLE, ptr, f"$ref {ref!r} points to nothing")
             return None
         return node if isinstance(node, dict) else None
 
@@ -117,98 +137,146 @@ class SchemaSet:
         if schema is False:
             return {"not": {}}
         if not isinstance(schema, dict):
-            self._problems.append(self._doc.problem("warning", ptr, "schema is not an object; typed as Any"))
+            self._report(Finding.LOOSENED, ptr, "schema is not an object; typed as Any")
             return {}
         if UNRESOLVED in schema:
             return {}  # the loader reported it (a degraded, untyped schema)
         schema = _collapse_allof(schema)
         out: dict[str, Any] = {}
         for key, value in schema.items():
-            if key == "$ref":
-                out["$ref"] = self._ref(str(value), ptr)
-            elif key in ("description", "title", "summary"):
-                if isinstance(value, str):
-                    out[key] = _clean_text(value)
-            elif key in ("properties", "patternProperties") and isinstance(value, dict):
-                props: dict[str, Any] = {}
-                for prop, sub in value.items():
-                    sub_ptr = pointer_join(ptr, key, prop)
-                    sub_ctx = context + (naming.pascal(str(prop)) if key == "properties" else "Value")
-                    if key == "patternProperties" and isinstance(sub, dict) and _constrained_scalar(sub):
-                        props[str(prop)] = {"$ref": SCHEMA_PREFIX + self._hoist(sub, sub_ptr, sub_ctx)}
-                    else:
-                        props[str(prop)] = self._child(sub, sub_ptr, sub_ctx)
-                out[key] = props
-            elif key in ("items", "additionalProperties", "contains", "unevaluatedProperties"):
-                if isinstance(value, dict):
-                    suffix = "Item" if key in ("items", "contains") else "Value"
-                    child_ptr = pointer_join(ptr, key)
-                    if key in ("items", "additionalProperties") and _constrained_scalar(value):
-                        # a list of constrained scalars needs a named alias; ours, not a made-up one
-                        out[key] = {"$ref": SCHEMA_PREFIX + self._hoist(value, child_ptr, context + suffix)}
-                    else:
-                        out[key] = self._child(value, child_ptr, context + suffix)
-                elif isinstance(value, list) and key == "items":  # draft-4 tuple form
-                    self._degrade(ptr, "tuple-form 'items' typed as a list of Any")
-                    out[key] = {}
-                else:
-                    out[key] = value
-            elif key in ("allOf", "anyOf", "oneOf", "prefixItems") and isinstance(value, list):
-                members = []
-                suffixes = _variant_suffixes(value, context, self.scope) if key != "allOf" else []
-                for i, sub in enumerate(value):
-                    sub_ptr = pointer_join(ptr, key, i)
-                    # allOf parts merge into the parent, so they need no name of their own
-                    if key == "allOf":
-                        members.append(self._normalise(sub, sub_ptr, context))
-                    else:
-                        members.append(self._child(sub, sub_ptr, context + suffixes[i]))
-                out[key] = members
-            elif key in _UNTYPED_KEYWORDS:
-                self._degrade(pointer_join(ptr, key), f"'{key}' cannot be expressed in Python types; not checked")
-            elif key == "propertyNames":
-                self._problems.append(self._doc.problem("note", pointer_join(ptr, key), "constraints on property names are not checked"))
-            elif key == "format":
-                if isinstance(value, str) and value in _KEPT_FORMATS:
-                    out[key] = value
-            elif key in ("exclusiveMinimum", "exclusiveMaximum") and isinstance(value, bool):
-                bound = "minimum" if key == "exclusiveMinimum" else "maximum"
-                if value and isinstance(schema.get(bound), (int, float)):
-                    out[key] = schema[bound]  # 3.0's boolean form, as the number 3.1 expects
-            elif key in ("minimum", "maximum") and schema.get("exclusive" + key.capitalize()) is True:
-                continue
-            elif key == "enum" and isinstance(value, list):
-                values = _dedupe(value)
-                if all(_literal_ok(v) for v in values) and values:
-                    out[key] = values
-                else:
-                    self._degrade(pointer_join(ptr, key), "enum values that are not strings, integers or booleans; the enum is not checked")
-            elif key == "discriminator" and isinstance(value, dict):
-                disc = dict(value)
-                mapping = value.get("mapping")
-                if isinstance(mapping, dict):
-                    disc["mapping"] = {k: self._ref(str(v), ptr) if str(v).startswith("#") else v for k, v in mapping.items()}
-                out[key] = disc
-            elif key in ("example", "examples", "externalDocs", "xml") or key.startswith("x-"):
-                continue  # not needed for models; keeps untrusted text out of the model module
-            elif key == "nullable":
-                continue  # handled below
-            elif key == "const" and not _literal_ok(value):
-                self._degrade(pointer_join(ptr, key), "a const that is not a string, integer or boolean is not checked")
-            elif key == "type" and isinstance(value, list) and len(set(map(str, value)) - {"null"}) > 1:
-                out[key] = [t for t in _dedupe(value) if isinstance(t, str)]
-            else:
-                out[key] = copy.deepcopy(value)
+            self._keyword(_Keyword(schema, out, key, value, ptr, context))
+        return self._finish(schema, out, ptr)
+
+    def _keyword(self, k: _Keyword) -> None:
+        """Normalise one keyword of a schema into `k.out`."""
+        if k.key.startswith("x-") or k.key in _SKIPPED:
+            return  # not needed for models; keeps untrusted text out of the model module
+        if k.key in _UNTYPED_KEYWORDS:
+            self._degrade(pointer_join(k.ptr, k.key), f"'{k.key}' cannot be expressed in Python types; not checked")
+            return
+        handler = _KEYWORD_HANDLERS.get(k.key)
+        if handler is None or not handler(self, k):
+            k.out[k.key] = copy.deepcopy(k.value)
+
+    def _finish(self, schema: dict[str, Any], out: dict[str, Any], ptr: str) -> dict[str, Any]:
+        """Defaults fixed, `$ref` siblings kept typed, 3.0's nullable and open enums."""
         nullable = schema.get("nullable") is True or (isinstance(out.get("type"), list) and "null" in out["type"])
         if "default" in out:
             self._fix_default(out, nullable, ptr)
         if "$ref" in out and len(out) > 1:
             # 3.0 ignores siblings of $ref; 3.1 merges them. allOf keeps both meanings typed.
             ref = out.pop("$ref")
-            out = {"allOf": [{"$ref": ref}], **out} if any(k in out for k in ("properties", "required")) else {"$ref": ref, **{k: v for k, v in out.items() if k in ("description", "default", "title")}}
+            if any(k in out for k in ("properties", "required")):
+                out = {"allOf": [{"$ref": ref}], **out}
+            else:
+                out = {"$ref": ref, **{k: v for k, v in out.items() if k in ("description", "default", "title")}}
         if schema.get("nullable") is True:
             out = _with_null(out)
         return _open_enum(out)
+
+    # Keyword handlers: True when the keyword is done, False to copy it as written.
+
+    def _kw_ref(self, k: _Keyword) -> bool:
+        k.out["$ref"] = self._ref(str(k.value), k.ptr)
+        return True
+
+    def _kw_text(self, k: _Keyword) -> bool:
+        if isinstance(k.value, str):
+            k.out[k.key] = _clean_text(k.value)
+        return True
+
+    def _kw_properties(self, k: _Keyword) -> bool:
+        if not isinstance(k.value, dict):
+            return False
+        props: dict[str, Any] = {}
+        for prop, sub in k.value.items():
+            sub_ptr = pointer_join(k.ptr, k.key, prop)
+            sub_ctx = k.context + (naming.pascal(str(prop)) if k.key == "properties" else "Value")
+            if k.key == "patternProperties" and isinstance(sub, dict) and _constrained_scalar(sub):
+                props[str(prop)] = {"$ref": SCHEMA_PREFIX + self._hoist(sub, sub_ptr, sub_ctx)}
+            else:
+                props[str(prop)] = self._child(sub, sub_ptr, sub_ctx)
+        k.out[k.key] = props
+        return True
+
+    def _kw_items(self, k: _Keyword) -> bool:
+        key, value = k.key, k.value
+        if isinstance(value, dict):
+            suffix = "Item" if key in ("items", "contains") else "Value"
+            child_ptr = pointer_join(k.ptr, key)
+            if key in ("items", "additionalProperties") and _constrained_scalar(value):
+                # a list of constrained scalars needs a named alias; ours, not a made-up one
+                k.out[key] = {"$ref": SCHEMA_PREFIX + self._hoist(value, child_ptr, k.context + suffix)}
+            else:
+                k.out[key] = self._child(value, child_ptr, k.context + suffix)
+        elif isinstance(value, list) and key == "items":  # draft-4 tuple form
+            self._degrade(k.ptr, "tuple-form 'items' typed as a list of Any")
+            k.out[key] = {}
+        else:
+            k.out[key] = value
+        return True
+
+    def _kw_members(self, k: _Keyword) -> bool:
+        if not isinstance(k.value, list):
+            return False
+        if k.key == "allOf":  # allOf parts merge into the parent, so they need no name of their own
+            k.out[k.key] = [self._normalise(sub, pointer_join(k.ptr, k.key, i), k.context) for i, sub in enumerate(k.value)]
+            return True
+        suffixes = _variant_suffixes(k.value, k.context, self.scope)
+        k.out[k.key] = [self._child(sub, pointer_join(k.ptr, k.key, i), k.context + suffixes[i]) for i, sub in enumerate(k.value)]
+        return True
+
+    def _kw_property_names(self, k: _Keyword) -> bool:
+        self._report(Finding.IGNORED, pointer_join(k.ptr, k.key), "constraints on property names are not checked")
+        return True
+
+    def _kw_format(self, k: _Keyword) -> bool:
+        if isinstance(k.value, str) and k.value in _KEPT_FORMATS:
+            k.out[k.key] = k.value
+        return True
+
+    def _kw_exclusive(self, k: _Keyword) -> bool:
+        if not isinstance(k.value, bool):
+            return False
+        bound = "minimum" if k.key == "exclusiveMinimum" else "maximum"
+        if k.value and isinstance(k.schema.get(bound), (int, float)):
+            k.out[k.key] = k.schema[bound]  # 3.0's boolean form, as the number 3.1 expects
+        return True
+
+    def _kw_bound(self, k: _Keyword) -> bool:
+        return k.schema.get("exclusive" + k.key.capitalize()) is True  # moved into exclusive*
+
+    def _kw_enum(self, k: _Keyword) -> bool:
+        if not isinstance(k.value, list):
+            return False
+        values = _dedupe(k.value)
+        if all(_literal_ok(v) for v in values) and values:
+            k.out[k.key] = values
+        else:
+            self._degrade(pointer_join(k.ptr, k.key), "enum values that are not strings, integers or booleans; the enum is not checked")
+        return True
+
+    def _kw_discriminator(self, k: _Keyword) -> bool:
+        if not isinstance(k.value, dict):
+            return False
+        disc = dict(k.value)
+        mapping = k.value.get("mapping")
+        if isinstance(mapping, dict):
+            disc["mapping"] = {m: self._ref(str(v), k.ptr) if str(v).startswith("#") else v for m, v in mapping.items()}
+        k.out[k.key] = disc
+        return True
+
+    def _kw_const(self, k: _Keyword) -> bool:
+        if _literal_ok(k.value):
+            return False
+        self._degrade(pointer_join(k.ptr, k.key), "a const that is not a string, integer or boolean is not checked")
+        return True
+
+    def _kw_type(self, k: _Keyword) -> bool:
+        if not (isinstance(k.value, list) and len(set(map(str, k.value)) - {"null"}) > 1):
+            return False
+        k.out[k.key] = [t for t in _dedupe(k.value) if isinstance(t, str)]
+        return True
 
     def _fix_default(self, out: dict[str, Any], nullable: bool, ptr: str) -> None:
         """A default that breaks its own schema is coerced when the intent is clear
@@ -235,13 +303,13 @@ class SchemaSet:
         where = pointer_join(ptr, "default")
         if fixed is _NO_DEFAULT:
             del out["default"]
-            self._problems.append(self._doc.problem("warning", where, f"default {value!r} does not match the schema's type; ignored"))
+            self._report(Finding.LOOSENED, where, f"default {value!r} does not match the schema's type; ignored")
         else:
             out["default"] = fixed
-            self._problems.append(self._doc.problem("warning", where, f"default {value!r} does not match the schema's type; read as {fixed!r}"))
+            self._report(Finding.LOOSENED, where, f"default {value!r} does not match the schema's type; read as {fixed!r}")
 
     def _degrade(self, ptr: str, message: str) -> None:
-        self._problems.append(self._doc.problem("warning", ptr, f"schema degraded: {message}", kind="degraded"))
+        self._report(Finding.DEGRADED, ptr, f"schema degraded: {message}")
 
     def _child(self, schema: Any, ptr: str, context: str) -> Any:
         schema = _collapse_allof(schema)
@@ -254,12 +322,12 @@ class SchemaSet:
             original = ref[len(SCHEMA_PREFIX):].replace("~1", "/").replace("~0", "~")
             if original in self.names:
                 return SCHEMA_PREFIX + self.names[original]
-            self._problems.append(self._doc.problem("warning", ptr, f"$ref {ref!r} points to no schema; typed as Any"))
+            self._report(Finding.LOOSENED, ptr, f"$ref {ref!r} points to no schema; typed as Any")
             return SCHEMA_PREFIX + self._any_name()
         target = self.resolve_ref(ref, ptr) if ref.startswith("#") else None
         if target is None:
             if not ref.startswith("#"):
-                self._problems.append(self._doc.problem("error", ptr, f"external $ref {ref!r} was not bundled"))
+                self._report(Finding.UNREADABLE, ptr, f"external $ref {ref!r} was not bundled")
             return SCHEMA_PREFIX + self._any_name()
         if ref in self._resolving:
             return SCHEMA_PREFIX + self._any_name()
@@ -302,43 +370,48 @@ class SchemaSet:
         parts = [p for p in schema["allOf"] if isinstance(p, dict)]
         own = {k: v for k, v in schema.items() if k != "allOf"}
         views = [self._object_view(p, 0) for p in parts]
-        own_view = self._object_view(own, 0) if any(k in own for k in ("properties", "required", "type")) else ({}, [], {})
         unions = [i for i, p in enumerate(parts) if views[i] is None and self._union_members(p) is not None]
-        if len(unions) == 1 and all(v is not None for i, v in enumerate(views) if i != unions[0]) and own_view is not None:
-            key, members = self._union_members(parts[unions[0]])  # type: ignore[misc]
-            union_name = self.ref_name(parts[unions[0]]) or ""
-            # the condition above checked every view but the union's is not None: the filter only narrows
-            rest = [v for i, v in enumerate(views) if i != unions[0] and v is not None] + [own_view]
-            variants = []
-            for i, member in enumerate(members):
-                view = self._object_view(member, 0)
-                if view is None:
-                    return schema  # a union of non-objects: left to the model generator
-                # MessageBody's member MessageBodyWithContent makes Message's MessageWithContent
-                suffix = self.ref_name(member) or _variant_suffixes(members, union_name, self.scope)[i]
-                for prefix in (union_name, name):
-                    if prefix and suffix.startswith(prefix) and len(suffix) > len(prefix):
-                        suffix = suffix[len(prefix):]
-                        break
-                variant = self.scope.claim(naming.model_name(f"{name} {suffix}"))
-                self.schemas[variant] = _merged([view, *rest], {})
-                variants.append({"$ref": SCHEMA_PREFIX + variant})
-            meta = {k: v for k, v in own.items() if k in ("description", "title")}
-            return {**meta, key: variants}
-        if any(v is None for v in views) or own_view is None:
+        rest = self._object_parts(own, [v for i, v in enumerate(views) if i not in unions[:1]])
+        if rest is None or len(unions) > 1:
             return schema  # a part that is not an object: left as written
-        seen: set[str] = set()
-        clash = False
-        for props, _, _ in [*views, own_view]:  # type: ignore[misc]
-            if seen & set(props):
-                clash = True
-            seen |= set(props)
-        if not clash:
+        if unions:
+            return self._compose_union(name, schema, own, parts[unions[0]], rest)
+        if not _clashes(rest):
             return schema
         meta = {k: v for k, v in own.items() if k in ("description", "title", "additionalProperties")}
-        return _merged([*views, own_view], meta)  # type: ignore[list-item]
+        return _merged(rest, meta)
 
-    def _object_view(self, schema: Any, depth: int) -> tuple[dict[str, Any], list[str], dict[str, Any]] | None:
+    def _object_parts(self, own: dict[str, Any], views: list[_View | None]) -> list[_View] | None:
+        """The views of the parts and of the schema's own keywords, last; None when one is not an object."""
+        own_view = self._object_view(own, 0) if any(k in own for k in ("properties", "required", "type")) else ({}, [], {})
+        out = [v for v in [*views, own_view] if v is not None]
+        return out if len(out) == len(views) + 1 else None
+
+    def _compose_union(self, name: str, schema: dict[str, Any], own: dict[str, Any], union: dict[str, Any],
+                       rest: list[_View]) -> dict[str, Any]:
+        """allOf with one union part: a union of merged objects, one per member of the union."""
+        found = self._union_members(union)
+        assert found is not None
+        key, members = found
+        union_name = self.ref_name(union) or ""
+        variants = []
+        for i, member in enumerate(members):
+            view = self._object_view(member, 0)
+            if view is None:
+                return schema  # a union of non-objects: left to the model generator
+            # MessageBody's member MessageBodyWithContent makes Message's MessageWithContent
+            suffix = self.ref_name(member) or _variant_suffixes(members, union_name, self.scope)[i]
+            for prefix in (union_name, name):
+                if prefix and suffix.startswith(prefix) and len(suffix) > len(prefix):
+                    suffix = suffix[len(prefix):]
+                    break
+            variant = self.scope.claim(naming.model_name(f"{name} {suffix}"))
+            self.schemas[variant] = _merged([view, *rest], {})
+            variants.append({"$ref": SCHEMA_PREFIX + variant})
+        meta = {k: v for k, v in own.items() if k in ("description", "title")}
+        return {**meta, key: variants}
+
+    def _object_view(self, schema: Any, depth: int) -> _View | None:
         """(properties, required, other keywords) of an object schema, refs and allOf followed;
         None when it is not a plain object."""
         if not isinstance(schema, dict) or depth > 30:
@@ -381,24 +454,25 @@ class SchemaSet:
         if not isinstance(schema, dict) or not schema:
             return "Any"
         if "$ref" in schema:
-            name = schema["$ref"][len(SCHEMA_PREFIX):]
-            target = self.schemas.get(name, {})
-            if input_side and _is_object_like(target, self.schemas):
-                return f"models.{name} | dict[str, Any]"
-            return f"models.{name}"
+            return self._ref_annotation(schema["$ref"][len(SCHEMA_PREFIX):], input_side)
         if "const" in schema:
             return f"Literal[{text.literal(schema['const'])}]" if _literal_ok(schema["const"]) else "Any"
         if "enum" in schema and isinstance(schema["enum"], list):
-            values = [v for v in schema["enum"] if _literal_ok(v)]
-            parts = [f"Literal[{', '.join(text.literal(v) for v in values if v is not None)}]"] if any(v is not None for v in values) else []
-            if None in schema["enum"]:
-                parts.append("None")
-            return " | ".join(parts) or "Any"
+            return _enum_annotation(schema["enum"])
         for key in ("anyOf", "oneOf"):
             if key in schema and isinstance(schema[key], list):
                 return _union(self.annotation(s, input_side=input_side) for s in schema[key])
         if "allOf" in schema and isinstance(schema["allOf"], list) and len(schema["allOf"]) == 1:
             return self.annotation(schema["allOf"][0], input_side=input_side)
+        return self._type_annotation(schema, input_side)
+
+    def _ref_annotation(self, name: str, input_side: bool) -> str:
+        # an argument may take the model or a plain dict of its fields
+        if input_side and _is_object_like(self.schemas.get(name, {}), self.schemas):
+            return f"models.{name} | dict[str, Any]"
+        return f"models.{name}"
+
+    def _type_annotation(self, schema: dict[str, Any], input_side: bool) -> str:
         kind = schema.get("type")
         if isinstance(kind, list):
             return _union(self.annotation({**schema, "type": k}, input_side=input_side) for k in kind)
@@ -436,7 +510,25 @@ class SchemaSet:
         return None
 
 
-def _merged(views: list[tuple[dict[str, Any], list[str], dict[str, Any]]], meta: dict[str, Any]) -> dict[str, Any]:
+def _enum_annotation(enum: list[Any]) -> str:
+    values = [v for v in enum if _literal_ok(v)]
+    parts = [f"Literal[{', '.join(text.literal(v) for v in values if v is not None)}]"] if any(v is not None for v in values) else []
+    if None in enum:
+        parts.append("None")
+    return " | ".join(parts) or "Any"
+
+
+def _clashes(views: list[_View]) -> bool:
+    """Does a part re-declare a property of another part?"""
+    seen: set[str] = set()
+    for props, _, _ in views:
+        if seen & set(props):
+            return True
+        seen |= set(props)
+    return False
+
+
+def _merged(views: list[_View], meta: dict[str, Any]) -> dict[str, Any]:
     props: dict[str, Any] = {}
     required: list[str] = []
     extra: dict[str, Any] = {}
@@ -676,3 +768,20 @@ def _split_union(annotation: str) -> list[str]:
 
 def _clean_text(value: str) -> str:
     return "\n".join(text.doc_lines(value, width=10_000))
+
+
+_KEYWORD_HANDLERS: dict[str, Callable[[SchemaSet, _Keyword], bool]] = {
+    "$ref": SchemaSet._kw_ref,
+    **dict.fromkeys(("description", "title", "summary"), SchemaSet._kw_text),
+    **dict.fromkeys(("properties", "patternProperties"), SchemaSet._kw_properties),
+    **dict.fromkeys(("items", "additionalProperties", "contains", "unevaluatedProperties"), SchemaSet._kw_items),
+    **dict.fromkeys(("allOf", "anyOf", "oneOf", "prefixItems"), SchemaSet._kw_members),
+    "propertyNames": SchemaSet._kw_property_names,
+    "format": SchemaSet._kw_format,
+    **dict.fromkeys(("exclusiveMinimum", "exclusiveMaximum"), SchemaSet._kw_exclusive),
+    **dict.fromkeys(("minimum", "maximum"), SchemaSet._kw_bound),
+    "enum": SchemaSet._kw_enum,
+    "discriminator": SchemaSet._kw_discriminator,
+    "const": SchemaSet._kw_const,
+    "type": SchemaSet._kw_type,
+}

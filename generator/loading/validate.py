@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from openapi_spec_validator import (
@@ -11,8 +10,8 @@ from openapi_spec_validator import (
     OpenAPIV31SpecValidator,
 )
 
+from ..problems import Finding, Policy, Problem, pointer_join
 from .source import Document
-from ..problems import Level, Problem, pointer_join
 
 MAX_FINDINGS = 200
 
@@ -27,7 +26,8 @@ def validate(doc: Document, *, strict: bool) -> list[Problem]:
     """
     data = doc.source_data if doc.source_data is not None else doc.data
     version = doc.source_version or str(data.get("openapi") or data.get("swagger") or "")
-    level: Level = "error" if strict else "warning"
+    policy = Policy(strict=strict)
+    level, invalid = policy.level(Finding.INVALID), Finding.INVALID.value
     if version.startswith("3.1"):
         cls: Any = OpenAPIV31SpecValidator
     elif version.startswith("3.0"):
@@ -37,8 +37,7 @@ def validate(doc: Document, *, strict: bool) -> list[Problem]:
     else:
         return [*doc.load_problems, doc.source_problem("error", "", f"unsupported or missing OpenAPI version {version!r} (need 2.0, 3.0.x or 3.1.x)")]
     # what loading found (dangling refs, conversion notes) is as strict as the validator
-    problems: list[Problem] = [dataclasses.replace(p, level="error") if strict and p.level == "warning" else p
-                               for p in doc.load_problems]
+    problems: list[Problem] = policy.apply(doc.load_problems)
     found = 0
     try:
         validator = cls(data, base_uri=doc.path.resolve().as_uri())
@@ -51,13 +50,13 @@ def validate(doc: Document, *, strict: bool) -> list[Problem]:
             if not pointer and err.validator not in ("required", "additionalProperties", "patternProperties", "oneOf", "anyOf"):
                 # the validator checks defaults and examples apart from the tree, without a place
                 message += " (in a default or example value; the validator gives no location)"
-            problems.append(doc.source_problem(level, pointer, message))
+            problems.append(doc.source_problem(level, pointer, message, finding=invalid))
             found += 1
             if found >= MAX_FINDINGS:
                 problems.append(doc.source_problem("note", "", f"validator findings cut at {MAX_FINDINGS}"))
                 break
     except Exception as exc:  # the validator itself fails on some broken refs
-        problems.append(doc.source_problem(level, "", f"spec validator could not finish: {_short(str(exc))}"))
+        problems.append(doc.source_problem(level, "", f"spec validator could not finish: {_short(str(exc))}", finding=invalid))
     return problems
 
 

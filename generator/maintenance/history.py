@@ -7,7 +7,6 @@ import dataclasses
 from dataclasses import dataclass
 
 from .diff import Change, bump, compare_surfaces, render_markdown, suggested_bump
-from ..ir import text
 from ..ir.model import SdkIR
 from .surface import Surface, surface_of
 
@@ -51,8 +50,7 @@ def apply(ir: SdkIR, previous: Previous | None, *, versioning: str = "semver") -
     if old is not None and versioning == "semver":
         step = suggested_bump(changes, old.version)
         version = old.version if step == "none" else bump(old.version, step)
-    ir = dataclasses.replace(ir, version=version,
-                             user_agent_lit=text.literal(f"{ir.dist_name}/{version} sdkgen/{ir.generator_version} python"))
+    ir = dataclasses.replace(ir, version=version)  # the user agent names it (SdkIR.user_agent)
     new_surface.version = version
     changelog = _changelog(previous.changelog if previous else None, changes, old, version)
     return History(ir, new_surface, changes, old.version if old else None, changelog)

@@ -307,7 +307,7 @@ def _default_security(tmp_path: Path, root: Any, op_security: Any) -> tuple[Any,
     path = tmp_path / "spec.json"
     path.write_text(json.dumps(spec))
     ir, problems = build(load(path), package="t")
-    return ast.literal_eval(ir.default_security_src), [p for p in problems if "securitySchemes" in p.pointer]
+    return ir.default_security, [p for p in problems if "securitySchemes" in p.pointer]
 
 
 def test_schemes_that_no_requirement_uses_are_each_an_alternative(tmp_path: Path) -> None:

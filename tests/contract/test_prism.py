@@ -118,7 +118,7 @@ def _arguments(op: OperationIR, spec_op: dict[str, Any], item: dict[str, Any], e
         if isinstance(param, dict) and "name" in param:
             declared[(str(param["name"]), str(param.get("in")))] = param
     for p in op.params:
-        wire, location = eval(p.wire_lit), eval(p.location_lit)  # noqa: S307 - literals we generated
+        wire, location = p.wire, p.location.value
         param = declared.get((wire, location), {})
         schema = ex.resolve(param.get("schema") or {})
         has_example = "example" in param or "examples" in param or "example" in schema
@@ -128,16 +128,15 @@ def _arguments(op: OperationIR, spec_op: dict[str, Any], item: dict[str, Any], e
             kwargs[p.py_name] = ex.for_parameter(param)
     if op.body is not None:
         body = ex.resolve(spec_op.get("requestBody") or {})
-        media_type = eval(op.body.media_type_lit)  # noqa: S307
+        media_type = op.body.media_type
         media = (body.get("content") or {}).get(media_type) or {}
         value = ex.for_media(media)
         if op.body.single_arg is not None:
-            if eval(op.body.kind_lit) == "binary" and not isinstance(value, bytes):  # noqa: S307
+            if op.body.kind.value == "binary" and not isinstance(value, bytes):
                 value = b"example bytes"
             kwargs[op.body.single_arg] = value
         elif isinstance(value, dict):
-            for wire_lit, py in op.body.fields:
-                wire = eval(wire_lit)  # noqa: S307
+            for wire, py in op.body.fields:
                 if wire in value:
                     kwargs[py] = value[wire]
     return kwargs
@@ -167,8 +166,8 @@ def test_every_operation_against_prism(case: Case, tmp_path: Path, caplog: pytes
     skipped: list[str] = []
     credentials = {}
     for s in ir.security:
-        kind = eval(s.type_lit)  # noqa: S307
-        scheme = eval(s.scheme_lit)  # noqa: S307
+        kind = s.type
+        scheme = s.scheme
         credentials[s.arg] = CREDENTIALS["basic"] if kind == "http" and scheme == "basic" else CREDENTIALS.get(kind, "token")
     mock_spec = case.spec
     if case.bundled:
@@ -184,7 +183,7 @@ def test_every_operation_against_prism(case: Case, tmp_path: Path, caplog: pytes
             res_module = importlib.import_module(f"{module.__name__}.resources.{group.module}")
             resource = getattr(res_module, group.class_name)(sdk._core)
             for op in group.operations:
-                path, method = eval(op.path_lit), eval(op.method_lit).lower()  # noqa: S307
+                path, method = op.path, op.http_method.lower()
                 item = ex.resolve(doc.data["paths"][path])
                 spec_op = item[method]
                 before, bad_examples, logged = len(recorder.violations), recorder.bad_examples, len(caplog.records)

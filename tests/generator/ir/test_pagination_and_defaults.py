@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from generator.emit.render import python
 from generator.ir.build import build
 from generator.loading.load import load
 from generator.pipeline import generate
@@ -62,7 +63,7 @@ def only_op(ir: Any) -> Any:
 def test_convention_after_plus_data_has_more_last_id(tmp_path: Path) -> None:
     ir, problems = ir_of(tmp_path, spec({"/things": {"get": list_op()}}))
     op = only_op(ir)
-    assert op.pagination_src == (
+    assert python(op.pagination) == (
         "Pagination(cursor_param='after', cursor_field='last_id', items_field='data', has_more_field='has_more')"
     )
     assert ir.page_models == ("Page",)
@@ -71,7 +72,7 @@ def test_convention_after_plus_data_has_more_last_id(tmp_path: Path) -> None:
 
 def test_no_convention_without_an_after_parameter(tmp_path: Path) -> None:
     ir, _ = ir_of(tmp_path, spec({"/things": {"get": list_op(params=[])}}))
-    assert only_op(ir).pagination_src == "None" and ir.page_models == ()
+    assert only_op(ir).pagination is None and ir.page_models == ()
 
 
 def test_our_extension(tmp_path: Path) -> None:
@@ -80,7 +81,7 @@ def test_our_extension(tmp_path: Path) -> None:
         **{"x-sdkgen-pagination": {"type": "cursor", "cursor_param": "cursor", "cursor_field": "next", "items_field": "data"}},
     )
     ir, _ = ir_of(tmp_path, spec({"/things": {"get": op}}))
-    assert only_op(ir).pagination_src == "Pagination(cursor_param='cursor', cursor_field='next', items_field='data')"
+    assert python(only_op(ir).pagination) == "Pagination(cursor_param='cursor', cursor_field='next', items_field='data')"
 
 
 def test_speakeasy_extension(tmp_path: Path) -> None:
@@ -93,7 +94,7 @@ def test_speakeasy_extension(tmp_path: Path) -> None:
         }},
     )
     ir, _ = ir_of(tmp_path, spec({"/things": {"get": op}}))
-    assert only_op(ir).pagination_src == "Pagination(cursor_param='page_token', cursor_field='next', items_field='data')"
+    assert python(only_op(ir).pagination) == "Pagination(cursor_param='page_token', cursor_field='next', items_field='data')"
 
 
 @pytest.mark.parametrize(
@@ -107,7 +108,7 @@ def test_speakeasy_extension(tmp_path: Path) -> None:
 )
 def test_unusable_pagination_is_a_warning_and_single_pages(tmp_path: Path, cfg: Any, message: str) -> None:
     ir, problems = ir_of(tmp_path, spec({"/things": {"get": list_op(**{"x-sdkgen-pagination": cfg})}}))
-    assert only_op(ir).pagination_src == "None"
+    assert only_op(ir).pagination is None
     warnings = [p for p in problems if p.level == "warning" and message in p.message]
     assert warnings and warnings[0].pointer == "/paths/~1things/get/x-sdkgen-pagination"
 
@@ -123,7 +124,7 @@ def two_ops(first: list[dict[str, Any]], second: list[dict[str, Any]], **extra: 
 
 def test_a_header_on_every_operation_becomes_an_sdk_default(tmp_path: Path) -> None:
     ir, _ = ir_of(tmp_path, two_ops([HEADER], [{**HEADER, "name": "x-tenant"}]))
-    assert [(g.arg, g.annotation, g.key_lit) for g in ir.globals] == [("x_tenant", "str | None", "('header', 'x-tenant')")]
+    assert [(g.arg, g.annotation, g.key) for g in ir.globals] == [("x_tenant", "str | None", ("header", "x-tenant"))]
     assert ir.globals[0].doc == ("Tenant to act for.",)
 
 
@@ -136,7 +137,7 @@ def test_not_every_operation_required_or_opted_out_is_no_default(tmp_path: Path)
 def test_flagged_parameters_and_speakeasy_globals(tmp_path: Path) -> None:
     region = {"name": "region", "in": "query", "schema": {"type": "string"}, "x-sdkgen-global": True}
     ir, _ = ir_of(tmp_path, two_ops([region], []))
-    assert [(g.arg, g.key_lit) for g in ir.globals] == [("region", "('query', 'region')")]
+    assert [(g.arg, g.key) for g in ir.globals] == [("region", ("query", "region"))]
     version = {"name": "api-version", "in": "query", "schema": {"type": "string"}}
     ir, _ = ir_of(tmp_path, two_ops([version], [], **{"x-speakeasy-globals": {"parameters": [version]}}))
     assert [g.arg for g in ir.globals] == ["api_version"]
@@ -152,7 +153,7 @@ def test_mka1_spec(tmp_path: Path) -> None:
     ir, _ = build(load(ROOT / "spec" / "mka1.yaml"), package="mka1")
     assert [g.arg for g in ir.globals] == ["x_on_behalf_of"]
     assert ir.page_models == ("ResponseListObject", "InputItemListObject")
-    paged = {op.name for g in ir.groups for op in g.operations if op.pagination_src != "None"}
+    paged = {op.name for g in ir.groups for op in g.operations if op.pagination is not None}
     assert paged == {"list", "list_input_items"}
     readme = ir.readme
     assert readme.example is not None and readme.page_example is not None

@@ -423,8 +423,8 @@ def test_swagger2_generates(tmp_path: Path) -> None:
     _write(tmp_path, {"old.yaml": SWAGGER})
     result = generate(tmp_path / "old.yaml", package="old")
     assert result.ir.operation_count == 4
-    kinds = {op.name: op.body.kind_lit if op.body else None for g in result.ir.groups for op in g.operations}
-    assert kinds == {"list_pets": None, "add_pet": "'json'", "upload_photo": "'multipart'", "login": "'form'"}
+    kinds = {op.name: op.body.kind.value if op.body else None for g in result.ir.groups for op in g.operations}
+    assert kinds == {"list_pets": None, "add_pet": "json", "upload_photo": "multipart", "login": "form"}
     sdk = result.files["old/sdk.py"].decode()
     assert "str | ClientCredentials | None" in sdk and 'token_url="https://old.example.com/token"' in sdk
 
