@@ -18,7 +18,7 @@ from . import emit as emit_stage
 from .emit.fileset import FileSet
 from .ir import build
 from .ir.model import SdkIR
-from .loading.background_validation import BackgroundValidation
+from .loading.background_validation import BackgroundValidation, validator_worker
 from .loading.load import load
 from .loading.source import Document
 from .maintenance.diff import Change
@@ -84,19 +84,22 @@ def generate(spec: Path, *, package: str, dist_name: str | None = None, strict: 
 def run(spec: Path, options: Options, previous: Previous | None, *, cache: Cache | None, timings: Timings,
         jobs: int) -> Run:
     _check_names(options)
-    # With jobs > 1 the model generator's imports (a third of its time) happen in a child process
-    # from here on, while this one loads, builds and renders; the child then makes the models.
+    # With jobs > 1 the slow imports of later stages (the model generator's, the validator's)
+    # happen in child processes from here on, while this one loads, builds and renders; the
+    # children then do the work itself.
     models_worker = emit_stage.models_worker() if jobs > 1 else None
+    validator = validator_worker() if jobs > 1 else None
     try:
         with timings.stage("load"):
             doc = load(spec, allow_remote_refs=options.allow_remote_refs, ref_root=options.ref_root)
-        with BackgroundValidation(doc, options.strict, cache, timings, parallel=jobs > 1) as validation:
+        with BackgroundValidation(doc, options.strict, cache, timings, worker=validator) as validation:
             ir, build_problems, made = _build_and_emit(doc, options, previous, validation, cache=cache,
                                                        timings=timings, jobs=jobs, models_worker=models_worker)
             problems = validation.problems()
     finally:
-        if models_worker is not None:
-            models_worker.cancel()
+        for worker in (models_worker, validator):
+            if worker is not None:
+                worker.cancel()
     _check(problems, False, lambda: _early_coverage(doc, problems))
     problems = Policy(strict=options.strict).apply(problems + build_problems)
     report = coverage(doc, problems, generated=ir.operation_count, schemas_total=len(ir.models_doc["components"]["schemas"]))

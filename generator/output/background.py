@@ -32,6 +32,15 @@ class _Child:
                 return value
         return self.fn(*self.args)
 
+    def done(self) -> bool:
+        """Has the child started answering (so `result()` will not wait long)? True when there
+        is no child (the call will run here)."""
+        if not self.pid:
+            return True
+        import select
+
+        return bool(select.select([self._answer_fd()], [], [], 0)[0])
+
     def cancel(self) -> None:
         """Stop the child (its work is not needed, or the run failed)."""
         if self.pid:
@@ -65,14 +74,6 @@ class Forked(_Child):
             _reply(write, fn, lambda: args)
         os.close(write)
         self.pid, self.fd = pid, read
-
-    def done(self) -> bool:
-        """Has the child started answering (so `result()` will not wait long)?"""
-        if not self.pid:
-            return True
-        import select
-
-        return bool(select.select([self.fd], [], [], 0)[0])
 
     def _answer_fd(self) -> int:
         return self.fd
