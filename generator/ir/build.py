@@ -77,7 +77,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.schemas = SchemaSet(self.data, self.problems, doc)
         self.error_scope = naming.Scope(
-            set(_STATUS_CLASSES.values()) | {"SDKError", "InternalServerError", "APIConnectionError", "APITimeoutError",
+            set(_STATUS_CLASSES.values()) | {"SDKError", "InternalServerError", "APIConnectionError", "APITimeoutError", "PoolExhaustedError",
                                              "StreamInterruptedError"}, pascal_case=True)
         self.error_classes: dict[str, ErrorClassIR] = {}
         self.global_names: dict[tuple[str, str], str] = {}  # (in, wire) -> SDK constructor argument

@@ -14,6 +14,7 @@ from .errors import (
     InternalServerError,
     NotFoundError,
     PermissionDeniedError,
+    PoolExhaustedError,
     RateLimitError,
     ResponseValidationError,
     SDKError,
@@ -35,7 +36,14 @@ from .operation import (
 from .pagination import CursorPage
 from .raw import RawResponse
 from .sse import AsyncEventStream, EventStream, ServerSentEvent, SSEDecoder
-from .types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
+from .types import (
+    NOT_GIVEN,
+    BackoffStrategy,
+    CallOptions,
+    ClientOptions,
+    NotGiven,
+    RetryConfig,
+)
 
 __all__ = [
     "APIConnectionError",
@@ -49,6 +57,7 @@ __all__ = [
     "Body",
     "CallOptions",
     "ClientCore",
+    "ClientOptions",
     "ConflictError",
     "CursorPage",
     "ErrorSpec",
@@ -63,6 +72,7 @@ __all__ = [
     "Pagination",
     "Param",
     "PermissionDeniedError",
+    "PoolExhaustedError",
     "RateLimitError",
     "RawResponse",
     "ResponseValidationError",

@@ -2,7 +2,8 @@
 
     SDKError                          any failed call; .status_code/.headers/.body/.raw_response
     ├── APIConnectionError            no usable response: DNS, refused, reset, TLS (status_code None)
-    │   ├── APITimeoutError           the timeout expired
+    │   ├── APITimeoutError           timeout_ms or deadline_ms expired
+    │   │   └── PoolExhaustedError     no free connection in time: streams left open?
     │   └── StreamInterruptedError    an event stream broke and could not resume (.last_cursor)
     ├── ResponseValidationError       a success body that is not even the declared format
     ├── BadRequestError               400
@@ -31,6 +32,7 @@ __all__ = [
     "SDKError",
     "APIConnectionError",
     "APITimeoutError",
+    "PoolExhaustedError",
     "StreamInterruptedError",
     "ResponseValidationError",
     "BadRequestError",
@@ -87,6 +89,11 @@ class APIConnectionError(SDKError):
 
 class APITimeoutError(APIConnectionError):
     """The connect, read, write or pool timeout expired."""
+
+
+class PoolExhaustedError(APITimeoutError):
+    """Every connection of the pool stayed in use for ``pool_timeout_ms``: usually event
+    streams or downloads that were never closed."""
 
 
 class StreamInterruptedError(APIConnectionError):
