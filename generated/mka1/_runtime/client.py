@@ -382,14 +382,7 @@ class ClientCore:
         if query and secret_query:
             call.log_url = f"{base}{path}?{encode_query(query, secret_query)}"
 
-        timeout_ms = next(
-            (t for t in (options.timeout_ms, self.timeout_ms, op.timeout_ms) if t is not None), None
-        )
-        if timeout_ms is not None:
-            call.limit = timeout_ms / 1000
-        deadline_ms = options.deadline_ms if options.deadline_ms is not None else self.deadline_ms
-        if deadline_ms is not None:
-            call.deadline = self.clock() + deadline_ms / 1000
+        self._set_limits(call, options)
         config = options.retries or self.retry_config or op.retries or self.default_retries
         allowed = replayable and (
             op.method.upper() in IDEMPOTENT_METHODS or has_key_param or "idempotency-key" in headers
@@ -510,6 +503,17 @@ class ClientCore:
         return replayable
 
     # --- time limits (no I/O) ---------------------------------------------------------------
+
+    def _set_limits(self, call: _Call, options: CallOptions) -> None:
+        """The call's timeout_ms (the call's, else the client's, else the operation's) and
+        the time its deadline_ms ends."""
+        choices = (options.timeout_ms, self.timeout_ms, call.op.timeout_ms)
+        timeout_ms = next((t for t in choices if t is not None), None)
+        if timeout_ms is not None:
+            call.limit = timeout_ms / 1000
+        deadline_ms = options.deadline_ms if options.deadline_ms is not None else self.deadline_ms
+        if deadline_ms is not None:
+            call.deadline = self.clock() + deadline_ms / 1000
 
     def _begin_attempt(self, call: _Call) -> None:
         """Set the time limits of the next attempt: ``timeout_ms``, or what is left of the
