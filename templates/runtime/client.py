@@ -50,6 +50,7 @@ from .serialize import (
     serialize_query,
     split_multipart,
 )
+from .shards import ShardedTransport
 from .sse import AsyncEventStream, EventStream
 from .types import NOT_GIVEN, CallOptions, ClientOptions, RetryConfig
 from .urls import request_url
@@ -1072,7 +1073,8 @@ class _Pool:
         if client is not None and (not self._owns_async or loop is None or self._loop is loop):
             return client
         with self._lock:
-            client = httpx.AsyncClient(timeout=self._timeout, limits=self._limits)
+            transport = ShardedTransport(self._limits)
+            client = httpx.AsyncClient(timeout=self._timeout, transport=transport)
             self.async_, self._loop = client, loop
             if loop is not None:
                 self._closer = _close_with_loop(client)

@@ -285,3 +285,36 @@ def test_the_sdk_constructor_agrees_with_client_options() -> None:
     with_options = inspect.signature(SDK.with_options).parameters
     derive = inspect.signature(SDK(bearer_auth="x", server_url="http://h")._core.derive).parameters
     assert {n for n in with_options if n in fields} <= set(derive)
+
+
+# --- 4. many concurrent async calls ------------------------------------------------------------
+
+
+def test_500_concurrent_async_calls_share_the_sharded_pool_and_release_it(url: str) -> None:
+    async def main() -> tuple[list[int], int, int]:
+        async with sdk_for(url) as sdk:
+            results = await asyncio.gather(
+                *(sdk.llm.responses.get_async(response_id=f"resp_c{i}") for i in range(500))
+            )
+            assert [r.id for r in results] == [f"resp_c{i}" for i in range(500)]  # each its own
+            transport = sdk._core._get_async_client()._transport
+            busy = list(transport._busy)
+            opened = sum(len(pool._pool.connections) for pool in transport._pools)
+            shards_used = sum(1 for pool in transport._pools if pool._pool.connections)
+            return busy, opened, shards_used
+
+    busy, opened, shards_used = run_async(main())
+    assert busy == [0] * len(busy)  # every response gave its shard back
+    assert 0 < opened <= 100  # at most max_keepalive_connections stay open
+    assert shards_used > 1
+
+
+def test_async_calls_one_at_a_time_reuse_one_connection(url: str) -> None:
+    async def main() -> int:
+        async with sdk_for(url) as sdk:
+            for _ in range(10):
+                await sdk.llm.responses.get_async(response_id="resp_ok")
+            transport = sdk._core._get_async_client()._transport
+            return sum(len(pool._pool.connections) for pool in transport._pools)
+
+    assert run_async(main()) == 1
