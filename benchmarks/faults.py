@@ -76,12 +76,23 @@ def drip_3s(kind, base):
     return f"returned {_get(kind, _client(kind, base), 'resp_drip', timeout_ms=3000).id}"
 
 
-def _body_fault(fault):
+def _body_fault(fault, times="1"):
     def scenario(kind, base):
-        value = _get(kind, _client(kind, base), f"{fault}~k~1")
-        return f"returned {value.id} with {len(value.output_text or '')} chars of text"
+        # a counter of its own per client and run: the first ``times`` attempts get the fault
+        rid = f"{fault}~{kind}{time.time_ns()}" + (f"~{times}" if times else "")
+        value = _get(kind, _client(kind, base), rid)
+        return f"returned {value.id.split('~')[0]} with {len(value.output_text or '')} chars of text"
 
     return scenario
+
+
+def post_short(kind, base):
+    client = _client(kind, base)
+    if kind == "ours":
+        value = client.llm.responses.create(model="m", input="hi")
+    else:
+        value = client.responses.create(model="m", input="hi")
+    return f"returned {value.id}"
 
 
 def concurrent_500(kind, base):
@@ -133,6 +144,8 @@ SCENARIOS = {
     "GET: Content-Length longer than the body (first attempt)": _body_fault("resp_short"),
     "GET: connection dropped mid-body (first attempt)": _body_fault("resp_reset"),
     "GET: bad gzip body (first attempt)": _body_fault("resp_gzip"),
+    "GET: body cut short on every attempt": _body_fault("resp_short", ""),
+    "POST (create, no idempotency key): body cut short": post_short,
     "async client collected after asyncio.run, then a second asyncio.run": gc_after_loop,
     "500 concurrent async calls": concurrent_500,
 }
