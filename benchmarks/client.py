@@ -1,4 +1,5 @@
-"""One measured client run, in a fresh process: ``python client.py KIND VARIANT BASE_URL [ARGS]``.
+"""One measured client run, in a fresh process: ``python client.py KIND VARIANT BASE_URL [ARGS]``
+(KIND: cold, warm, sse, concurrent).
 
 Run by ``benchmarks/run.py`` with the python of the variant's own venv. Prints one line
 ``RESULT {json}`` at the end. Only public APIs of each SDK are used.
@@ -294,6 +295,26 @@ def sse_min_bytes(base):
     return open_stream, client.close
 
 
+# Each concurrent variant sets up an async client inside the running loop and returns
+# (call, aclose): call() is a coroutine making one request.
+
+
+def conc_ours(base):
+    from mka1 import SDK
+
+    sdk = SDK(bearer_auth=TOKEN, server_url=base)
+    get = sdk.llm.responses.get_async
+    return (lambda: get(response_id=RESPONSE_ID)), sdk.aclose
+
+
+def conc_openai(base):
+    import openai
+
+    client = openai.AsyncOpenAI(api_key=TOKEN, base_url=f"{base}/api/v1/llm")
+    retrieve = client.responses.retrieve
+    return (lambda: retrieve(RESPONSE_ID)), client.close
+
+
 # --- the measurements ---------------------------------------------------------------------
 
 
@@ -410,6 +431,38 @@ def run_sse(variant, base, n):
     }
 
 
+def run_concurrent(variant, base, n, batches):
+    """``n`` calls at once (``asyncio.gather``), ``batches`` times in one event loop: the first
+    batch opens the connections, the others reuse them."""
+    import asyncio
+
+    async def main():
+        call, aclose = globals()["conc_" + variant.replace("-", "_")](base)
+        walls = []
+        kind = None
+        for _ in range(batches):
+            started = time.perf_counter()
+            results = await asyncio.gather(*(call() for _ in range(n)))
+            walls.append(time.perf_counter() - started)
+            kind = type(results[0]).__name__
+        await aclose()
+        return walls, kind
+
+    cpu0 = time.process_time()
+    walls, kind = asyncio.run(main())
+    warm = sorted(walls[1:]) or walls
+    return {
+        "concurrency": n,
+        "batches": batches,
+        "result_type": kind,
+        "first_batch_s": walls[0],
+        "warm_batch_s": warm[len(warm) // 2],
+        "batches_s": walls,
+        "cpu_s": time.process_time() - cpu0,
+        "peak_rss": peak_rss_bytes(),
+    }
+
+
 def main(argv):
     kind, variant, base = argv[:3]
     rest = argv[3:]
@@ -419,6 +472,8 @@ def main(argv):
         result = run_warm(variant, base, int(rest[0]), int(rest[1]))
     elif kind == "sse":
         result = run_sse(variant, base, int(rest[0]))
+    elif kind == "concurrent":
+        result = run_concurrent(variant, base, int(rest[0]), int(rest[1]))
     else:
         raise SystemExit(f"unknown kind {kind!r}")
     import json

@@ -20,6 +20,9 @@ def brief(section: str, r: dict[str, Any]) -> str:
         return f"{r['cpu_us']:.0f} µs CPU/call, {r['median_us']:.0f} µs median ({r['result_type']})"
     if section == "cold":
         return f"{r['spawn_to_call_s'] * 1000:.0f} ms to first call, RSS {r['rss_call'] / MB:.1f} MB"
+    if section == "concurrent":
+        return (f"{r['concurrency']} calls at once: first batch {r['first_batch_s']:.2f}s, "
+                f"then {r['warm_batch_s']:.2f}s ({r['result_type']})")
     if section in ("gen", "setup"):
         return f"{r['wall_s']:.2f}s wall, {r['cpu_s']:.2f}s CPU, {r['peak_rss'] / MB:.0f} MiB, rc={r['rc']}"
     return ""
@@ -211,6 +214,7 @@ def render(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     warm = [r for r in rows if r["section"] == "warm"]
     cold = [r for r in rows if r["section"] == "cold"]
     genr = [r for r in rows if r["section"] == "gen"]
+    conc = [r for r in rows if r["section"] == "concurrent"]
 
     w("# sdkgen benchmarks\n")
     w(f"Written by `{meta['command'].strip()}` ({meta['mode']} run) on {meta['date']}, in "
@@ -265,6 +269,12 @@ def render(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
         ):
             vals = ratios(cpu["ours"], cpu.get(peer, {}))
             w(f"| {label} | {target} | {summary(vals)} | {_verdict(med(vals), ok)} |")
+    for key, label in (("first_batch_s", "new connections"), ("warm_batch_s", "connections reused")):
+        wall = {v: per_round(conc, v, lambda r, k=key: r[k]) for v in _variants(conc)}
+        if "ours" in wall:
+            vals = ratios(wall["ours"], wall.get("openai", {}))
+            w(f"| {s.get('concurrency', 500)} concurrent async calls, wall ÷ openai's, {label} (13) | ≤ 1 | "
+              f"{summary(vals)} | {_verdict(med(vals), lambda x: x <= 1)} |")
     if "ours" in spawn:
         vals = ratios(spawn["ours"], spawn.get("httpx-json", {}))
         w(f"| cold start ÷ raw httpx + json.loads (7) | ≤ 1.5 | {summary(vals)} | {_verdict(med(vals), lambda x: x <= 1.5)} |")

@@ -14,6 +14,9 @@ Comparisons (ratios are taken within a round, then summarised over rounds):
 4. Generation: sdkgen vs openapi-python-client and datamodel-code-generator (black / builtin
    formatter) on the largest corpus document and on spec/mka1.yaml; ``sdkgen check`` on the
    unchanged spec; regeneration after a one-schema edit.
+5. Concurrency: N async calls at once (``asyncio.gather`` of ``get_async``), ours vs openai's
+   ``AsyncOpenAI``, in one event loop; the first batch opens the connections. Alone and quick:
+   ``python -m benchmarks --only concurrent --rounds 3 --out /tmp/c/RESULTS.md``.
 
 Every client measurement runs in a fresh process with its variant's own venv; the server runs
 in another process. See ``benchmarks/RESULTS.md`` for the figures and how to read them.
@@ -56,6 +59,8 @@ class Settings:
     synthetic_small_ops: int
     gen_inputs: list[Path]
     sections: list[str]
+    concurrency: int = 500
+    batches: int = 5
 
 
 @dataclass
@@ -110,7 +115,10 @@ def setup_envs(run: Run, refresh: bool) -> None:
         ["httpx-sse", f"httpx=={httpx_version}" if httpx_version else "httpx"],
         ["httpx-sse", "httpx", "httpcore"],
     )
+    needed = set().union(*(SECTION_PEERS[name] for name in run.settings.sections))
     for name, (requirements, shown) in peers.items():
+        if name not in needed:
+            continue
         with envs.locked():
             env = envs.ensure(name, requirements, refresh, log)
         if env.ok:
@@ -241,6 +249,15 @@ SSE_VARIANTS = [("ours", "ours"), ("openai", "openai"), ("meetkai", "meetkai"),
                 ("httpx-sse", "httpx-sse"), ("min-lines", "ours"), ("min-bytes", "ours")]
 WARM_VARIANTS = [("ours", "ours"), ("httpx-json", "ours"), ("httpx-pydantic", "ours"),
                  ("openai", "openai"), ("meetkai", "meetkai")]
+# The peer venvs each section needs (so one section alone installs only what it uses).
+SECTION_PEERS = {
+    "sse": {"server", "openai", "meetkai", "httpx-sse"},
+    "warm": {"server", "openai", "meetkai"},
+    "concurrent": {"server", "openai"},
+    "cold": {"server", "openai", "meetkai"},
+    "gen": {"server", "opc", "dcg"},
+}
+CONC_VARIANTS = [("ours", "ours"), ("openai", "openai")]
 COLD_VARIANTS = [("bare", "ours"), ("httpx-json", "ours"), ("ours", "ours"), ("anatomy", "ours"), ("openai", "openai"),
                  ("meetkai", "meetkai"), ("synth-small", "ours"), ("synth-big", "ours")]
 
@@ -289,6 +306,13 @@ def warm_round(run: Run, r: int) -> None:
         warmup = s.warmup
         result = client_run(run, venv, ["warm", variant, run.base, str(calls), str(warmup)], 1800)
         record(run, "warm", variant, r, result)
+
+
+def concurrent_round(run: Run, r: int) -> None:
+    s = run.settings
+    for variant, venv in _rotate(_available(run, CONC_VARIANTS, "concurrent"), r):
+        result = client_run(run, venv, ["concurrent", variant, run.base, str(s.concurrency), str(s.batches)], 600)
+        record(run, "concurrent", variant, r, result)
 
 
 def cold_round(run: Run, r: int) -> None:
@@ -373,7 +397,7 @@ def _gen_unit(run: Run, r: int, spec: Path, unit: str, work: Path) -> None:
     record(run, "gen", unit, r, gen.run_tool(cmd, cwd=work, env=tool_env, timeout=1800), input=label)
 
 
-SECTIONS = {"sse": sse_round, "warm": warm_round, "cold": cold_round, "gen": gen_round}
+SECTIONS = {"sse": sse_round, "warm": warm_round, "concurrent": concurrent_round, "cold": cold_round, "gen": gen_round}
 
 
 # --- main -----------------------------------------------------------------------------------------
@@ -387,13 +411,15 @@ def largest_corpus_document() -> Path:
 
 def _settings(args: argparse.Namespace) -> Settings:
     smoke = args.smoke
-    if args.gen_input:
+    sections = args.only.split(",") if args.only else list(SECTIONS)
+    if "gen" not in sections:
+        inputs = []  # the corpus may be absent from this checkout; nothing needs it
+    elif args.gen_input:
         inputs = [Path(p).resolve() for p in args.gen_input]
     elif smoke:
         inputs = [MKA1_SPEC]  # the largest corpus document takes ~20 s per tool; smoke keeps it short
     else:
         inputs = [largest_corpus_document(), MKA1_SPEC]
-    sections = args.only.split(",") if args.only else list(SECTIONS)
     return Settings(
         smoke=smoke,
         rounds=args.rounds or (1 if smoke else 5),
@@ -406,6 +432,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         synthetic_small_ops=10,
         gen_inputs=inputs,
         sections=sections,
+        concurrency=args.concurrency or (50 if smoke else 500),
+        batches=args.batches or (2 if smoke else 5),
     )
 
 
@@ -431,7 +459,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-repeats", type=int, help="cold starts of each client per round")
     parser.add_argument("--synthetic-ops", type=int, help="operations in the big synthetic spec")
     parser.add_argument("--gen-input", action="append", help="generation input (repeatable)")
-    parser.add_argument("--only", help="comma-separated sections: sse,warm,cold,gen")
+    parser.add_argument("--concurrency", type=int, help="async calls at once in the concurrent section")
+    parser.add_argument("--batches", type=int, help="batches of them per concurrent run")
+    parser.add_argument("--only", help="comma-separated sections: sse,warm,concurrent,cold,gen")
     parser.add_argument("--refresh-venvs", action="store_true", help="rebuild every benchmark venv")
     parser.add_argument("--keep-tmp", action="store_true")
     args = parser.parse_args(argv)
@@ -451,7 +481,8 @@ def main(argv: list[str] | None = None) -> int:
             generate_synthetic(run)
         server = Server(run, max_seconds=6 * 3600)
         run.base = server.base
-        prime(run)
+        if set(settings.sections) - {"concurrent"}:
+            prime(run)
         for r in range(settings.rounds):
             round_info = {"round": r, "load_before": os.getloadavg(), "started": time.perf_counter() - started}
             print(f"round {r + 1}/{settings.rounds} (load {round_info['load_before'][0]:.2f})", flush=True)

@@ -161,7 +161,7 @@ ERROR_RESERVED = frozenset({
     "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
     "UnprocessableEntityError", "RateLimitError", "SDKError", "InternalServerError", "APIConnectionError",
     "APITimeoutError", "StreamInterruptedError", "ResponseValidationError", "StreamDecodeError",
-    "InvalidCredentialError",
+    "InvalidCredentialError", "PoolExhaustedError",
 })
 
 

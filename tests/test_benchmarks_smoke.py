@@ -39,7 +39,7 @@ def test_benchmark_smoke_run_completes_and_writes_a_report(tmp_path: Path) -> No
         assert heading in text, heading
     rows = json.loads(out.with_suffix(".json").read_text())["results"]
     ours = {(r["section"], r["variant"]) for r in rows if "error" not in r}
-    for needed in (("sse", "ours"), ("sse", "min-lines"), ("warm", "ours"), ("warm", "httpx-json"),
+    for needed in (("sse", "ours"), ("sse", "min-lines"), ("warm", "ours"), ("warm", "httpx-json"), ("concurrent", "ours"),
                    ("cold", "ours"), ("cold", "synth-big"), ("gen", "sdkgen generate (cold)"),
                    ("gen", "sdkgen check (unchanged)"), ("gen", "sdkgen regenerate (one-schema edit)")):
         assert needed in ours, needed

@@ -15,6 +15,7 @@ from .errors import (
     InvalidCredentialError,
     NotFoundError,
     PermissionDeniedError,
+    PoolExhaustedError,
     RateLimitError,
     ResponseValidationError,
     SDKError,
@@ -37,7 +38,14 @@ from .operation import (
 from .pagination import CursorPage
 from .raw import RawResponse
 from .sse import AsyncEventStream, EventStream, ServerSentEvent, SSEDecoder
-from .types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
+from .types import (
+    NOT_GIVEN,
+    BackoffStrategy,
+    CallOptions,
+    ClientOptions,
+    NotGiven,
+    RetryConfig,
+)
 
 __all__ = [
     "APIConnectionError",
@@ -51,6 +59,7 @@ __all__ = [
     "Body",
     "CallOptions",
     "ClientCore",
+    "ClientOptions",
     "ConflictError",
     "CursorPage",
     "ErrorSpec",
@@ -66,6 +75,7 @@ __all__ = [
     "Pagination",
     "Param",
     "PermissionDeniedError",
+    "PoolExhaustedError",
     "RateLimitError",
     "RawResponse",
     "ResponseValidationError",

@@ -14,13 +14,18 @@ method). Use it as a context manager so the connection is released::
 
 from __future__ import annotations
 
-from typing import AsyncIterator, Iterator
+import sys
+import warnings
+from typing import TYPE_CHECKING, AsyncIterator, Iterator
 
 import httpx
 
 from .errors import APIConnectionError
 
-__all__ = ["Download", "AsyncDownload"]
+if TYPE_CHECKING:  # asyncio is loaded by the async paths only (it is slow to import)
+    import asyncio
+
+__all__ = ["Download", "AsyncDownload", "aclose_soon"]
 
 _CHUNK = 64 * 1024
 
@@ -61,6 +66,19 @@ class _Base:
             if key.lower() == "filename" and value:
                 return value.strip().strip('"')
         return None
+
+    def _dropped(self) -> bool:
+        """Called by ``__del__``: whether the connection is still held; warns, as files do."""
+        response = getattr(self, "http_response", None)
+        if response is None or response.is_closed:
+            return False
+        warnings.warn(
+            f"{self._where or 'download'}: download dropped without close(); its connection is"
+            " released now. Use `with` or call close() when done.",
+            ResourceWarning,
+            source=self,
+        )
+        return True
 
     def _broken(self, exc: Exception) -> APIConnectionError:
         return APIConnectionError(f"{self._where} download failed: {type(exc).__name__}: {exc}")
@@ -120,6 +138,13 @@ class Download(_Base):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def __del__(self) -> None:
+        try:
+            if self._dropped():
+                self.http_response.close()
+        except Exception:  # interpreter shutdown: nothing to release
+            pass
+
 
 class AsyncDownload(_Base):
     """The async twin of ``Download``."""
@@ -173,3 +198,28 @@ class AsyncDownload(_Base):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+    def __del__(self) -> None:
+        try:
+            if self._dropped():
+                aclose_soon(self.http_response)
+        except Exception:  # interpreter shutdown: nothing to release
+            pass
+
+
+_background: set[asyncio.Task[None]] = set()  # keeps close tasks alive until they finish
+
+
+def aclose_soon(response: httpx.Response) -> None:
+    """Close an async response from ``__del__``, where nothing can be awaited: as a task of
+    the running loop. Without one (the loop is gone) its connections went with it."""
+    asyncio = sys.modules.get("asyncio")  # not loaded: no loop can be running
+    if asyncio is None:
+        return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    task = loop.create_task(response.aclose())
+    _background.add(task)
+    task.add_done_callback(_background.discard)

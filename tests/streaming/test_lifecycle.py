@@ -32,7 +32,9 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
 
 
 def pool_size(client: Any) -> int:
-    return len(client._transport._pool.connections)
+    transport = client._transport
+    pools = [t._pool for t in transport._pools] if hasattr(transport, "_pools") else [transport._pool]
+    return sum(len(pool.connections) for pool in pools)  # the async pool is split (shards.py)
 
 
 class Boom(Exception):

@@ -10,18 +10,20 @@ from __future__ import annotations
 import base64
 import logging
 import random as _random
+import sys
 import threading
 import time
 import uuid
 from dataclasses import replace
 from functools import cached_property, partial
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence, TypeVar
+from typing import Any, AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence, TypeVar
 
 import httpx
 
 from .errors import (
     APIConnectionError,
     APITimeoutError,
+    PoolExhaustedError,
     ResponseValidationError,
     SDKError,
     StreamInterruptedError,
@@ -51,8 +53,9 @@ from .serialize import (
     serialize_query,
     split_multipart,
 )
+from .shards import ShardedTransport
 from .sse import AsyncEventStream, EventStream
-from .types import NOT_GIVEN, CallOptions, RetryConfig
+from .types import NOT_GIVEN, CallOptions, ClientOptions, RetryConfig
 from .urls import request_url
 
 __all__ = ["ClientCore", "BaseSDK", "select_security"]
@@ -62,9 +65,9 @@ _JSON = "application/json"
 _EITHER = "application/json, text/event-stream"
 _CHUNK = 64 * 1024
 _NO_OPTIONS = CallOptions()
-# Timeouts of the clients the SDK makes itself when no timeout_ms applies: connecting should be
+# Seconds of the clients the SDK makes itself when no timeout_ms applies: connecting should be
 # quick, but a model may think for minutes between two bytes of an answer.
-_DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
+_CONNECT_S, _READ_S = 10.0, 600.0
 
 
 _NO_RETRIER = Retrier(None, allowed=False)
@@ -109,6 +112,9 @@ class _Call:
         "files",
         "rewind",
         "timeout",
+        "limit",
+        "deadline",
+        "attempt_end",
         "retrier",
         "secrets",
         "security",
@@ -126,6 +132,9 @@ class _Call:
         self.files: tuple[dict[str, Any], list[tuple[str, Any]]] | None = None
         self.rewind: int | None = None  # where a seekable body starts, to replay it
         self.timeout: Any = httpx.USE_CLIENT_DEFAULT  # or an httpx.Timeout
+        self.limit: float | None = None  # seconds of one attempt (timeout_ms)
+        self.deadline: float | None = None  # clock() time the whole call must end by
+        self.attempt_end: float | None = None  # clock() time this attempt must end by
         self.retrier = _NO_RETRIER  # replaced by _prepare; one shared placeholder
         self.secrets: list[str] = []
         self.security: tuple[str, ...] = ()  # the schemes whose credentials were sent
@@ -191,29 +200,16 @@ def _replayable(value: Any) -> tuple[bool, int | None]:
 class ClientCore:
     """Holds the SDK configuration and sends operations described by ``Operation``."""
 
-    def __init__(
-        self,
-        *,
-        models_module: str,
-        errors_module: str,
-        servers: Sequence[str] = (),
-        server_url: str | None = None,
-        server_idx: int = 0,
-        security: Sequence[Security] = (),
-        security_values: Mapping[str, Any] | None = None,
-        timeout_ms: int | None = None,
-        retry_config: RetryConfig | None = None,
-        default_retries: RetryConfig | None = None,
-        client: httpx.Client | None = None,
-        async_client: httpx.AsyncClient | None = None,
-        user_agent: str = "sdkgen-python",
-        logger_name: str = "sdkgen",
-        param_defaults: Mapping[tuple[str, str], Any] | None = None,
-        http_headers: Mapping[str, str] | None = None,
-        hooks: Hooks | None = None,
-        default_security: Sequence[Sequence[str]] | None = None,
-        strict_responses: bool = False,
-    ) -> None:
+    def __init__(self, options: ClientOptions | None = None, /, **fields: Any) -> None:
+        """``options``, or the fields of ``ClientOptions`` as keyword arguments (or both: the
+        keywords then change those fields)."""
+        if options is None:
+            options = ClientOptions(**fields)
+        elif fields:
+            options = replace(options, **fields)
+        self.options = options
+        servers, server_url, server_idx = options.servers, options.server_url, options.server_idx
+        security, default_security = options.security, options.default_security
         if server_url is None:
             if not servers:
                 raise ValueError("this API declares no server: pass server_url")
@@ -235,30 +231,32 @@ class ClientCore:
             if default_security is None
             else tuple(tuple(names) for names in default_security)
         )
-        self.security_values: dict[str, Any] = dict(security_values or {})
+        self.security_values: dict[str, Any] = dict(options.security_values or {})
         check_credentials(self.schemes, self.security_values)
         # True: a success body that does not match its schema raises ResponseValidationError
         # instead of being returned unvalidated.
-        self.strict_responses = strict_responses
-        self.timeout_ms = timeout_ms
-        self.retry_config = retry_config
-        self.default_retries = default_retries
-        self.user_agent = user_agent
-        self.log = get_logger(logger_name)
-        self.models = Models(models_module, self.log)
-        self.errors = LazyModule(errors_module)
+        self.strict_responses = options.strict_responses
+        self.timeout_ms = options.timeout_ms
+        self.deadline_ms = options.deadline_ms
+        self.retry_config = options.retry_config
+        self.default_retries = options.default_retries
+        self.user_agent = options.user_agent
+        self.log = get_logger(options.logger_name)
+        self.models = Models(options.models_module, self.log)
+        self.errors = LazyModule(options.errors_module)
         # Defaults of parameters the SDK constructor takes (e.g. X-On-Behalf-Of), keyed by
         # (location, wire name; lower case for headers); applied where a call leaves them out.
-        self.param_defaults: dict[tuple[str, str], Any] = _defaults(param_defaults)
-        self.headers: dict[str, str] = {k.lower(): v for k, v in (http_headers or {}).items()}
-        self.hooks = hooks if hooks is not None else Hooks()
+        self.param_defaults: dict[tuple[str, str], Any] = _defaults(options.param_defaults)
+        headers = options.http_headers or {}
+        self.headers: dict[str, str] = {k.lower(): v for k, v in headers.items()}
+        self.hooks = options.hooks if options.hooks is not None else Hooks()
         # How the client waits between retries, and the clock and jitter of the backoff;
         # tests replace them to check delays without sleeping.
         self.sleep: Callable[[float], Any] = time.sleep
         self.async_sleep: Callable[[float], Awaitable[Any]] = _async_sleep
         self.clock: Callable[[], float] = time.monotonic
         self.random: Callable[[], float] = _random.random
-        self._pool = _Pool(client, async_client)
+        self._pool = _Pool(options)
         self._root = True  # False for clients made by derive(): they share the pool
         self._raw = False  # True for the with_raw_response view
         self._plain: ClientCore = self  # the view that returns parsed results
@@ -271,8 +269,7 @@ class ClientCore:
         return client if client is not None else self._pool.make_sync()
 
     def _get_async_client(self) -> httpx.AsyncClient:
-        client = self._pool.async_
-        return client if client is not None else self._pool.make_async()
+        return self._pool.make_async()
 
     def close(self) -> None:
         """Close the sync client if the SDK created it (derived clients leave the shared pool
@@ -292,6 +289,7 @@ class ClientCore:
         *,
         server_url: Any = NOT_GIVEN,
         timeout_ms: Any = NOT_GIVEN,
+        deadline_ms: Any = NOT_GIVEN,
         retry_config: Any = NOT_GIVEN,
         security_values: Mapping[str, Any] | None = None,
         param_defaults: Mapping[tuple[str, str], Any] | None = None,
@@ -312,6 +310,8 @@ class ClientCore:
             new.server_url = str(server_url).rstrip("/")
         if timeout_ms is not NOT_GIVEN:
             new.timeout_ms = timeout_ms
+        if deadline_ms is not NOT_GIVEN:
+            new.deadline_ms = deadline_ms
         if retry_config is not NOT_GIVEN:
             new.retry_config = retry_config
         if security_values:
@@ -397,11 +397,7 @@ class ClientCore:
         if query and secret_query:
             call.log_url = f"{base}{path}?{encode_query(query, secret_query)}"
 
-        timeout_ms = next(
-            (t for t in (options.timeout_ms, self.timeout_ms, op.timeout_ms) if t is not None), None
-        )
-        if timeout_ms is not None:
-            call.timeout = httpx.Timeout(timeout_ms / 1000)
+        self._set_limits(call, options)
         config = options.retries or self.retry_config or op.retries or self.default_retries
         allowed = replayable and (
             op.method.upper() in IDEMPOTENT_METHODS or has_key_param or "idempotency-key" in headers
@@ -521,11 +517,67 @@ class ClientCore:
         replayable, call.rewind = _replayable(call.content)
         return replayable
 
+    # --- time limits (no I/O) ---------------------------------------------------------------
+
+    def _set_limits(self, call: _Call, options: CallOptions) -> None:
+        """The call's timeout_ms (the call's, else the client's, else the operation's) and
+        the time its deadline_ms ends."""
+        choices = (options.timeout_ms, self.timeout_ms, call.op.timeout_ms)
+        timeout_ms = next((t for t in choices if t is not None), None)
+        if timeout_ms is not None:
+            call.limit = timeout_ms / 1000
+        deadline_ms = options.deadline_ms if options.deadline_ms is not None else self.deadline_ms
+        if deadline_ms is not None:
+            call.deadline = self.clock() + deadline_ms / 1000
+
+    def _begin_attempt(self, call: _Call) -> None:
+        """Set the time limits of the next attempt: ``timeout_ms``, or what is left of the
+        call's ``deadline_ms`` when that is less."""
+        if call.limit is None and call.deadline is None:
+            return
+        now = self.clock()
+        budget = call.limit
+        if call.deadline is not None:
+            left = call.deadline - now
+            if left <= 0:
+                raise APITimeoutError(f"{call.where} timed out: deadline_ms expired")
+            budget = left if budget is None else min(budget, left)
+        assert budget is not None
+        call.attempt_end = now + budget
+        pool = min(budget, self.options.pool_timeout_ms / 1000)
+        call.timeout = httpx.Timeout(budget, pool=pool)
+
+    def _bound_body(self, call: _Call, response: httpx.Response) -> None:
+        """Make reading the body fail once the attempt's time is up. httpx's timeouts bound
+        each read, so a server dripping a byte at a time would otherwise never time out."""
+        end = call.attempt_end
+        if end is None:
+            return
+        left = max(end - self.clock(), 0.001)
+        timeouts = response.request.extensions.get("timeout")
+        if isinstance(timeouts, dict):  # read once by httpcore, when the body starts
+            timeouts["read"] = min(timeouts.get("read") or left, left)
+        response.stream = _Bounded(response.stream, end, self.clock, response.request)
+
+    def _fits(self, call: _Call, delay: float | None) -> float | None:
+        """``delay``, or None when the retry after it would start past the call's deadline."""
+        if delay is None or call.deadline is None or self.clock() + delay < call.deadline:
+            return delay
+        self.log.debug("not retrying %s %s: deadline_ms", call.op.method, call.log_url)
+        return None
+
+    def _reads_body(self, call: _Call, response: httpx.Response) -> bool:
+        """Whether the send loop reads the body (event streams and downloads are read later
+        by their caller)."""
+        if call.op.download is not None and response.is_success:
+            return False
+        return not self._is_event_stream(response)
+
     # --- decisions on the outcome (no I/O) -------------------------------------------------
 
     def _after_error(self, call: _Call, exc: httpx.RequestError) -> float:
         """The delay before retrying after a transport failure; raises if there is none."""
-        delay = call.retrier.after_error(exc)
+        delay = self._fits(call, call.retrier.after_error(exc))
         if delay is None:
             raise self._connection_error(call, exc) from exc
         self.log.debug(
@@ -552,7 +604,7 @@ class ClientCore:
             )
         if response.status_code < 400:
             return None
-        delay = call.retrier.after_status(response.status_code, response.headers)
+        delay = self._fits(call, call.retrier.after_status(response.status_code, response.headers))
         if delay is not None:
             self.log.debug(
                 "retrying %s %s in %.2fs (retry %d): status %d",
@@ -565,9 +617,21 @@ class ClientCore:
         return delay
 
     def _connection_error(self, call: _Call, exc: Exception) -> APIConnectionError:
+        if isinstance(exc, httpx.PoolTimeout):
+            return self._pool_error(call, exc)
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         what = "timed out" if cls is APITimeoutError else "failed"
         return cls(redact(f"{call.where} {what}: {type(exc).__name__}: {exc}", call.secrets))
+
+    def _pool_error(self, call: _Call, exc: Exception) -> PoolExhaustedError:
+        size = self.options.max_connections if self._pool.owned() else None
+        return PoolExhaustedError(
+            f"{call.where}: no free connection within the pool timeout: "
+            + (f"all {size} connections of the SDK's pool" if size else "every connection")
+            + " are in use (event streams or downloads left open?). Close them when done, or"
+            " use them in `with`; or raise SDK(max_connections=..., pool_timeout_ms=...)."
+            f" ({type(exc).__name__})"
+        )
 
     def _is_event_stream(self, response: httpx.Response) -> bool:
         content_type = response.headers.get("content-type", "")
@@ -789,22 +853,19 @@ class ClientCore:
                     partial(self._plain._event_stream, call, response, params, body, options),
                 )
             return self._event_stream(call, response, params, body, options)
-        try:
-            response.read()
-        except httpx.RequestError as exc:
-            raise self._connection_error(call, exc) from exc
-        finally:
-            response.close()
+        response.close()  # read by _send
         if self._raw and (response.is_success or _redirected(call, response)):
             return RawResponse(response, partial(self._plain._result, call, response))
         return self._result(call, response)
 
     def _send(self, call: _Call) -> httpx.Response:
-        """Send ``call``, retrying as its policy allows, until a response is final; its body
-        is not read yet."""
+        """Send ``call``, retrying as its policy allows, until a response is final. Its body
+        is read (a failed read is retried like a failed send), except for event streams and
+        downloads."""
         client = self._get_client()
         hooks = self.hooks
         while True:
+            self._begin_attempt(call)
             request = call.build(client, False)
             if hooks.before_request:
                 request = Hooks.run(hooks.before_request, request, _context(call))
@@ -825,8 +886,17 @@ class ClientCore:
                     raise
             delay = self._after_response(call, response, started)
             if delay is None:
-                return response
-            _drain(response)
+                if not self._reads_body(call, response):
+                    return response
+                try:
+                    self._bound_body(call, response)
+                    response.read()
+                    return response
+                except httpx.RequestError as exc:
+                    response.close()
+                    delay = self._after_error(call, exc)
+            else:
+                _drain(response)
             self.sleep(delay)
 
     async def request_async(
@@ -869,12 +939,7 @@ class ClientCore:
                     partial(self._plain._async_event_stream, call, response, params, body, options),
                 )
             return self._async_event_stream(call, response, params, body, options)
-        try:
-            await response.aread()
-        except httpx.RequestError as exc:
-            raise self._connection_error(call, exc) from exc
-        finally:
-            await response.aclose()
+        await response.aclose()  # read by _send_async
         if self._raw and (response.is_success or _redirected(call, response)):
             return RawResponse(response, partial(self._plain._result, call, response))
         return self._result(call, response)
@@ -883,6 +948,7 @@ class ClientCore:
         client = self._get_async_client()
         hooks = self.hooks
         while True:
+            self._begin_attempt(call)
             request = call.build(client, True)
             if hooks.before_request:
                 request = await Hooks.run_async(hooks.before_request, request, _context(call))
@@ -903,8 +969,17 @@ class ClientCore:
                     raise
             delay = self._after_response(call, response, started)
             if delay is None:
-                return response
-            await _adrain(response)
+                if not self._reads_body(call, response):
+                    return response
+                try:
+                    self._bound_body(call, response)
+                    await response.aread()
+                    return response
+                except httpx.RequestError as exc:
+                    await response.aclose()
+                    delay = self._after_error(call, exc)
+            else:
+                await _adrain(response)
             await self.async_sleep(delay)
 
     # --- helpers without I/O -----------------------------------------------------------------
@@ -969,26 +1044,58 @@ class _Pool:
     """The HTTP clients of an SDK, made on first use and shared with the clients derived
     from it (``with_options``, ``with_raw_response``)."""
 
-    __slots__ = ("sync", "async_", "_owns_sync", "_owns_async", "_lock")
+    __slots__ = (
+        "sync",
+        "async_",
+        "_owns_sync",
+        "_owns_async",
+        "_lock",
+        "_timeout",
+        "_limits",
+        "_loop",
+        "_closer",
+    )
 
-    def __init__(self, client: httpx.Client | None, async_client: httpx.AsyncClient | None):
-        self.sync = client
-        self.async_ = async_client
-        self._owns_sync = client is None
-        self._owns_async = async_client is None
+    def __init__(self, options: ClientOptions):
+        self.sync = options.client
+        self.async_ = options.async_client
+        self._owns_sync = options.client is None
+        self._owns_async = options.async_client is None
         self._lock = threading.Lock()
+        # Waiting for a free connection has its own short limit: a pool held by streams
+        # nobody closes does not free up by waiting the read timeout (minutes).
+        self._timeout = httpx.Timeout(_READ_S, connect=_CONNECT_S, pool=options.pool_timeout_ms / 1000)
+        self._limits = httpx.Limits(
+            max_connections=options.max_connections,
+            max_keepalive_connections=options.max_keepalive_connections,
+        )
+        self._loop: Any = None  # the event loop the async client's connections belong to
+        self._closer: AsyncGenerator[None, None] | None = None
 
     def make_sync(self) -> httpx.Client:
         with self._lock:
             if self.sync is None:
-                self.sync = httpx.Client(timeout=_DEFAULT_TIMEOUT)
+                self.sync = httpx.Client(timeout=self._timeout, limits=self._limits)
             return self.sync
 
     def make_async(self) -> httpx.AsyncClient:
+        """The async client for the running loop: connections belong to one event loop, so
+        a new loop (``asyncio.run`` again) gets a new client."""
+        loop = _running_loop()
+        client = self.async_
+        if client is not None and (not self._owns_async or loop is None or self._loop is loop):
+            return client
         with self._lock:
-            if self.async_ is None:
-                self.async_ = httpx.AsyncClient(timeout=_DEFAULT_TIMEOUT)
-            return self.async_
+            transport = ShardedTransport(self._limits)
+            client = httpx.AsyncClient(timeout=self._timeout, transport=transport)
+            self.async_, self._loop = client, loop
+            if loop is not None:
+                self._closer = _close_with_loop(client)
+        return client
+
+    def owned(self) -> bool:
+        """Whether the SDK made its clients (so their limits are its options)."""
+        return self._owns_sync and self._owns_async
 
     def close(self) -> None:
         if self._owns_sync and self.sync is not None:
@@ -996,10 +1103,83 @@ class _Pool:
             self.sync = None
 
     async def aclose(self) -> None:
-        if self._owns_async and self.async_ is not None:
+        closer, self._closer = self._closer, None
+        if closer is not None:
+            await closer.aclose()
+        elif self._owns_async and self.async_ is not None:
             await self.async_.aclose()
-            self.async_ = None
+        if self._owns_async:
+            self.async_ = self._loop = None
         self.close()
+
+
+def _running_loop() -> Any:
+    asyncio = sys.modules.get("asyncio")  # not imported: no loop can be running
+    try:
+        return asyncio.get_running_loop() if asyncio is not None else None
+    except RuntimeError:
+        return None
+
+
+def _close_with_loop(client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+    """An async generator, started, that closes ``client`` when it is closed.
+
+    The loop registers every async generator started in it and closes them while it shuts
+    down (``asyncio.run`` does), so the connections are closed inside their loop rather than
+    by the garbage collector once the loop is gone ("Event loop is closed"). Dropped earlier,
+    with the SDK, it is closed by the loop too (its finalizer hook).
+    """
+
+    async def closer() -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            await client.aclose()
+
+    gen = closer()
+    # Runs to the first yield without awaiting anything, so it needs no await here; starting
+    # it is what registers it with the running loop.
+    try:
+        gen.asend(None).send(None)
+    except StopIteration:
+        pass
+    return gen
+
+
+class _Bounded(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body whose reading fails with ``ReadTimeout`` once ``end`` has passed."""
+
+    __slots__ = ("_stream", "_end", "_clock", "_request")
+
+    def __init__(
+        self, stream: Any, end: float, clock: Callable[[], float], request: httpx.Request
+    ) -> None:
+        self._stream = stream
+        self._end = end
+        self._clock = clock
+        self._request = request
+
+    def _check(self) -> None:
+        if self._clock() > self._end:
+            raise httpx.ReadTimeout(
+                "the response did not arrive in full within the time limit", request=self._request
+            )
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._stream:
+            self._check()
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            self._check()
+            yield chunk
+
+    def close(self) -> None:
+        self._stream.close()
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
 
 
 def _redirected(call: _Call, response: httpx.Response) -> bool:
@@ -1037,50 +1217,9 @@ class BaseSDK:
     passed in by the caller are left for the caller to close.
     """
 
-    def __init__(
-        self,
-        *,
-        models_module: str,
-        errors_module: str,
-        servers: tuple[str, ...] = (),
-        server_url: str | None = None,
-        server_idx: int = 0,
-        security: tuple[Security, ...] = (),
-        security_values: dict[str, Any] | None = None,
-        timeout_ms: int | None = None,
-        retry_config: RetryConfig | None = None,
-        default_retries: RetryConfig | None = None,
-        client: httpx.Client | None = None,
-        async_client: httpx.AsyncClient | None = None,
-        user_agent: str = "sdkgen-python",
-        logger_name: str = "sdkgen",
-        param_defaults: Mapping[tuple[str, str], Any] | None = None,
-        http_headers: Mapping[str, str] | None = None,
-        hooks: Hooks | None = None,
-        default_security: Sequence[Sequence[str]] | None = None,
-        strict_responses: bool = False,
-    ) -> None:
-        self._core = ClientCore(
-            models_module=models_module,
-            errors_module=errors_module,
-            servers=servers,
-            server_url=server_url,
-            server_idx=server_idx,
-            security=security,
-            security_values=security_values,
-            timeout_ms=timeout_ms,
-            retry_config=retry_config,
-            default_retries=default_retries,
-            client=client,
-            async_client=async_client,
-            user_agent=user_agent,
-            logger_name=logger_name,
-            param_defaults=param_defaults,
-            http_headers=http_headers,
-            hooks=hooks,
-            default_security=default_security,
-            strict_responses=strict_responses,
-        )
+    def __init__(self, options: ClientOptions | None = None, /, **fields: Any) -> None:
+        """``options`` (what the generated ``SDK`` passes), or its fields as keywords."""
+        self._core = ClientCore(options, **fields)
 
     @property
     def hooks(self) -> Hooks:

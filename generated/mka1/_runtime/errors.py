@@ -2,7 +2,8 @@
 
     SDKError                          any failed call; .status_code/.headers/.body/.raw_response
     ├── APIConnectionError            no usable response: DNS, refused, reset, TLS (status_code None)
-    │   ├── APITimeoutError           the timeout expired
+    │   ├── APITimeoutError           timeout_ms or deadline_ms expired
+    │   │   └── PoolExhaustedError     no free connection in time: streams left open?
     │   └── StreamInterruptedError    an event stream broke and could not resume (.last_cursor)
     ├── ResponseValidationError       a success body that is not the declared type (.body, .raw_response)
     │   └── StreamDecodeError         an event of a JSON event stream that is not JSON (.event, .data, .id)
@@ -33,6 +34,7 @@ __all__ = [
     "SDKError",
     "APIConnectionError",
     "APITimeoutError",
+    "PoolExhaustedError",
     "StreamInterruptedError",
     "ResponseValidationError",
     "StreamDecodeError",
@@ -95,6 +97,11 @@ class APIConnectionError(SDKError):
 
 class APITimeoutError(APIConnectionError):
     """The connect, read, write or pool timeout expired."""
+
+
+class PoolExhaustedError(APITimeoutError):
+    """Every connection of the pool stayed in use for ``pool_timeout_ms``: usually event
+    streams or downloads that were never closed."""
 
 
 class StreamInterruptedError(APIConnectionError):

@@ -26,15 +26,17 @@ __all__ = [
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 
 # Failures where the server cannot have acted on the request, or where the connection broke
-# before a response arrived. A read timeout is not here: the server may still be working,
-# and retrying would multiply the time the caller asked to wait.
+# before the response arrived in full (a body cut short, reset, or not decodable). A read
+# timeout is not here: the server may still be working, and retrying would multiply the time
+# the caller asked to wait. Nor is a pool timeout: the pool is full of this process's own
+# connections, and waiting again rarely frees one (PoolExhaustedError says why).
 _RETRYABLE_ERRORS: tuple[type[Exception], ...] = (
     httpx.ConnectError,
     httpx.ConnectTimeout,
-    httpx.PoolTimeout,
     httpx.RemoteProtocolError,
     httpx.ReadError,
     httpx.WriteError,
+    httpx.DecodingError,
 )
 
 

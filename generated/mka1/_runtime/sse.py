@@ -14,8 +14,9 @@ already delivered, so the consumer sees every event once, in order.
 from __future__ import annotations
 
 import random
-import sys
 import time
+import warnings
+import weakref
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -29,6 +30,7 @@ from typing import (
 
 import httpx
 
+from .download import aclose_soon
 from .errors import (
     APIConnectionError,
     SDKError,
@@ -38,9 +40,6 @@ from .errors import (
 )
 from .model import BodyMismatch, UnknownEvent
 from .operation import StreamSpec
-
-if TYPE_CHECKING:  # asyncio is loaded by the async paths only (it is slow to import)
-    import asyncio
 
 __all__ = ["ServerSentEvent", "SSEDecoder", "EventStream", "AsyncEventStream"]
 
@@ -243,6 +242,7 @@ def _retryable(exc: BaseException) -> bool:
 
 
 _NO_SPEC = StreamSpec()
+_S = TypeVar("_S", bound="_StreamCore[Any]")
 
 
 class _StreamCore(Generic[T]):
@@ -420,6 +420,37 @@ class _StreamCore(Generic[T]):
         self._closed = True
         return self.response
 
+    def _dropped(self) -> bool:
+        """Called by ``__del__``: whether the connection is still held (the stream was neither
+        read to its end nor closed); warns, as files do, since the caller leaked it."""
+        if getattr(self, "_closed", True):  # closed, or __init__ did not finish
+            return False
+        self._closed = True
+        if self.response.is_closed:
+            return False
+        warnings.warn(
+            f"{self._where}: event stream dropped without close(); its connection is released"
+            " now. Use `with` or call close() when done.",
+            ResourceWarning,
+            source=self,
+        )
+        return True
+
+
+def _weak(stream: _S) -> _S:
+    """A weak proxy of ``stream`` for its own generator: a strong reference there would make
+    a cycle (stream -> generator -> frame -> stream) that only the cyclic collector frees, so
+    a stream dropped unclosed would hold its connection until then, and the pool runs dry
+    long before (the generator only runs while the caller holds the stream)."""
+    return weakref.proxy(stream)  # pyright: ignore[reportReturnType]
+
+
+def _response_of(stream: _StreamCore[Any]) -> httpx.Response | None:
+    try:
+        return stream.response
+    except ReferenceError:  # the stream was dropped; its __del__ released the connection
+        return None
+
 
 class EventStream(_StreamCore[T]):
     """A stream of typed events; iterate it, ideally inside ``with``.
@@ -456,7 +487,7 @@ class EventStream(_StreamCore[T]):
         )
         self._reconnect = reconnect
         self._on_error = on_error
-        self._iterator = self._run()
+        self._iterator = EventStream._run(_weak(self))
 
     def _run(self) -> Generator[T, None, None]:
         try:
@@ -485,7 +516,9 @@ class EventStream(_StreamCore[T]):
                     if delay:
                         time.sleep(delay)
         finally:
-            self.response.close()
+            response = _response_of(self)
+            if response is not None:
+                response.close()
 
     def __iter__(self) -> EventStream[T]:
         return self
@@ -507,13 +540,11 @@ class EventStream(_StreamCore[T]):
 
     def __del__(self) -> None:
         try:
-            if not getattr(self, "_closed", True):
-                self.close()
+            if self._dropped():
+                self._iterator.close()
+                self.response.close()
         except Exception:  # interpreter shutdown or a half-built object: nothing to release
             pass
-
-
-_background: set[asyncio.Task[None]] = set()  # keeps close tasks alive until they finish
 
 
 class AsyncEventStream(_StreamCore[T]):
@@ -541,7 +572,7 @@ class AsyncEventStream(_StreamCore[T]):
         )
         self._reconnect = reconnect
         self._on_error = on_error
-        self._iterator = self._run()
+        self._iterator = AsyncEventStream._run(_weak(self))
 
     async def _run(self) -> AsyncGenerator[T, None]:
         try:
@@ -571,7 +602,9 @@ class AsyncEventStream(_StreamCore[T]):
 
                         await asyncio.sleep(delay)
         finally:
-            await self.response.aclose()
+            response = _response_of(self)
+            if response is not None:
+                await response.aclose()
 
     def __aiter__(self) -> AsyncEventStream[T]:
         return self
@@ -592,18 +625,9 @@ class AsyncEventStream(_StreamCore[T]):
             await self.response.aclose()
 
     def __del__(self) -> None:
-        # Nothing can be awaited here; hand the close to the running loop, if any. A started
-        # iterator is also finalized by asyncio's async-generator hooks.
-        if getattr(self, "_closed", True):
-            return
-        self._closed = True
-        asyncio = sys.modules.get("asyncio")  # not loaded: no loop can be running
-        if asyncio is None:
-            return
+        # A started iterator is finalized by asyncio's async-generator hooks.
         try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        task = loop.create_task(self.response.aclose())
-        _background.add(task)
-        task.add_done_callback(_background.discard)
+            if self._dropped():
+                aclose_soon(self.response)
+        except Exception:  # interpreter shutdown or a half-built object: nothing to release
+            pass

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-__all__ = ["NOT_GIVEN", "NotGiven", "BackoffStrategy", "RetryConfig", "CallOptions"]
+if TYPE_CHECKING:  # for annotations only: importing them here would make an import cycle
+    import httpx
+
+    from .hooks import Hooks
+    from .operation import Security
+
+__all__ = [
+    "NOT_GIVEN",
+    "NotGiven",
+    "BackoffStrategy",
+    "RetryConfig",
+    "CallOptions",
+    "ClientOptions",
+]
 
 
 class NotGiven:
@@ -77,3 +90,46 @@ class CallOptions:
     timeout_ms: int | None = None
     http_headers: Mapping[str, str] | None = None
     retries: RetryConfig | None = None
+    deadline_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientOptions:
+    """Everything a client is configured with, defined once: ``ClientCore`` takes it and the
+    generated ``SDK`` builds it, so the two cannot disagree about a name, a type or a default.
+
+    Time limits (milliseconds):
+
+    - ``timeout_ms``: one attempt, whole: connecting, sending and reading the entire body.
+      For event streams and downloads it bounds the wait for the response headers, and then
+      each read (the longest silence tolerated), not the whole stream.
+    - ``deadline_ms``: the whole call, every retry and the waits between them included.
+    - ``pool_timeout_ms``: how long a call waits for a free connection when all
+      ``max_connections`` are in use (by streams left open, usually) before it raises
+      ``PoolExhaustedError``.
+    """
+
+    models_module: str
+    errors_module: str
+    servers: Sequence[str] = ()
+    server_url: str | None = None
+    server_idx: int = 0
+    security: Sequence[Security] = ()
+    security_values: Mapping[str, Any] | None = None
+    default_security: Sequence[Sequence[str]] | None = None
+    timeout_ms: int | None = None
+    deadline_ms: int | None = None
+    pool_timeout_ms: int = 10_000
+    max_connections: int = 1000
+    max_keepalive_connections: int = 100
+    retry_config: RetryConfig | None = None
+    default_retries: RetryConfig | None = None
+    client: httpx.Client | None = None
+    async_client: httpx.AsyncClient | None = None
+    user_agent: str = "sdkgen-python"
+    logger_name: str = "sdkgen"
+    param_defaults: Mapping[tuple[str, str], Any] | None = None
+    http_headers: Mapping[str, str] | None = None
+    hooks: Hooks | None = None
+    # True: a success body that does not match its schema raises ResponseValidationError.
+    strict_responses: bool = False

@@ -12,7 +12,7 @@ import httpx
 from ._runtime.client import BaseSDK
 from ._runtime.hooks import Hooks
 from ._runtime.operation import Security
-from ._runtime.types import NOT_GIVEN, BackoffStrategy, NotGiven, RetryConfig
+from ._runtime.types import NOT_GIVEN, BackoffStrategy, ClientOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .resources.batches import Batches
@@ -37,9 +37,16 @@ class SDK(BaseSDK):
     Args:
         server_url: Base URL overriding the spec's servers.
         server_idx: Index into `SERVERS` (default 0).
-        timeout_ms: Default timeout for every call, in milliseconds (beats the defaults of
-            single operations from the spec; a call's own `timeout_ms` beats it).
+        timeout_ms: Default timeout of one attempt of every call, in milliseconds: connecting,
+            sending and reading the whole response (beats the defaults of single operations
+            from the spec; a call's own `timeout_ms` beats it). For event streams and
+            downloads: the wait for the response headers, then for each read.
+        deadline_ms: Time limit of a whole call, retries and the waits between them included,
+            in milliseconds (default: none).
         retry_config: Default retry policy for every call (beats the spec's policies).
+        max_connections: Size of the connection pool of the clients the SDK makes (1000).
+        pool_timeout_ms: How long a call waits for a free connection of a full pool before
+            it raises `PoolExhaustedError` (10000).
         client: Your own `httpx.Client` (you keep ownership; it is not closed by the SDK).
         async_client: Your own `httpx.AsyncClient` (likewise).
         http_headers: Headers added to every request.
@@ -55,33 +62,41 @@ class SDK(BaseSDK):
         server_url: str | None = None,
         server_idx: int = 0,
         timeout_ms: int | None = None,
+        deadline_ms: int | None = None,
         retry_config: RetryConfig | None = None,
         client: httpx.Client | None = None,
         async_client: httpx.AsyncClient | None = None,
         http_headers: Mapping[str, str] | None = None,
         hooks: Hooks | None = None,
         strict_responses: bool = False,
+        max_connections: int = 1000,
+        pool_timeout_ms: int = 10_000,
     ) -> None:
         super().__init__(
-            servers=SERVERS,
-            server_url=server_url,
-            server_idx=server_idx,
-            security=_SECURITY,
-            default_security=_DEFAULT_SECURITY,
-            security_values={},
-            timeout_ms=timeout_ms,
-            retry_config=retry_config,
-            default_retries=None,
-            client=client,
-            async_client=async_client,
-            models_module="resume_sdk.models",
-            errors_module="resume_sdk.errors",
-            user_agent="resume_sdk/1.0.0 sdkgen/0.1.0 python",
-            logger_name="resume_sdk",
-            param_defaults={},
-            http_headers=http_headers,
-            hooks=hooks,
-            strict_responses=strict_responses,
+            ClientOptions(
+                servers=SERVERS,
+                server_url=server_url,
+                server_idx=server_idx,
+                security=_SECURITY,
+                default_security=_DEFAULT_SECURITY,
+                security_values={},
+                timeout_ms=timeout_ms,
+                deadline_ms=deadline_ms,
+                retry_config=retry_config,
+                default_retries=None,
+                client=client,
+                async_client=async_client,
+                models_module="resume_sdk.models",
+                errors_module="resume_sdk.errors",
+                user_agent="resume_sdk/1.0.0 sdkgen/0.1.0 python",
+                logger_name="resume_sdk",
+                param_defaults={},
+                http_headers=http_headers,
+                hooks=hooks,
+                strict_responses=strict_responses,
+                max_connections=max_connections,
+                pool_timeout_ms=pool_timeout_ms,
+            )
         )
 
     def with_options(
@@ -89,6 +104,7 @@ class SDK(BaseSDK):
         *,
         server_url: str | NotGiven = NOT_GIVEN,
         timeout_ms: int | None | NotGiven = NOT_GIVEN,
+        deadline_ms: int | None | NotGiven = NOT_GIVEN,
         retry_config: RetryConfig | None | NotGiven = NOT_GIVEN,
         http_headers: Mapping[str, str] | None = None,
         strict_responses: bool | NotGiven = NOT_GIVEN,
@@ -105,6 +121,7 @@ class SDK(BaseSDK):
             param_defaults={},
             server_url=server_url,
             timeout_ms=timeout_ms,
+            deadline_ms=deadline_ms,
             retry_config=retry_config,
             http_headers=http_headers,
             strict_responses=strict_responses,
