@@ -44,6 +44,7 @@ def _reset() -> None:
 
 def sdk_for(url: str, **options: Any) -> SDK:
     options.setdefault("retry_config", FAST_RETRIES)
+    options.setdefault("timeout_ms", 20_000)  # a test that goes wrong fails instead of hanging
     return SDK(bearer_auth="sk-test", server_url=url, **options)
 
 

@@ -65,7 +65,9 @@ class _QuietDrops(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        while exc is not None:
+        seen: set[int] = set()  # a chain of causes can loop back on itself
+        while exc is not None and id(exc) not in seen:
+            seen.add(id(exc))
             if type(exc).__name__ == "DroppedConnection":
                 return False
             group = getattr(exc, "exceptions", None)
