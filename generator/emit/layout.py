@@ -102,7 +102,7 @@ def parse(source: str) -> list[str | Group]:
             group.items.append(_strip(parts))
             parts.clear()
         else:
-            parts.append(requote(piece) if piece[0] in "'\"" else piece)
+            parts.append(Str(requote(piece)) if piece[0] in "'\"" else piece)
     return stack[0][1]
 
 
@@ -131,20 +131,30 @@ def line(source: str, indent: int = 0) -> str:
     return "\n".join(lay(parse(source), indent, is_def))
 
 
-def lay(parts: list[str | Group], indent: int, is_def: bool = False) -> list[str]:
+def lay(parts: list[str | Group], indent: int, is_def: bool = False, param: bool = False) -> list[str]:
+    """The lines of `parts` at `indent`. `param`: a parameter of a signature (`name: T = x`),
+    whose annotation black puts in parentheses when it has a `|` at its top level."""
     pad = " " * indent
     whole = flat(parts)
-    groups = [i for i, p in enumerate(parts) if isinstance(p, Group)]
-    if (indent + len(whole) <= LINE_LENGTH and not _magic(parts)) or not groups:
+    if indent + len(whole) <= LINE_LENGTH and not _magic(parts):
         return [pad + whole]
-    at = groups[0] if is_def else groups[-1]
+    if param and _union(_annotation(parts)):
+        return _parenthesized(parts, indent)
+    if not is_def and _union(parts):
+        return _operands(parts, indent)
+    groups = [i for i, p in enumerate(parts) if isinstance(p, Group)]
+    at = (groups[0] if is_def else groups[-1]) if groups else -1
     group = parts[at]
-    assert isinstance(group, Group)
-    if not group.items:
+    if not isinstance(group, Group) or not group.items:
         return [pad + whole]  # nothing to split here; the file goes to black (needs_black)
     head = flat(parts[:at]) + group.open
-    tail = _OPEN[group.open] + flat(parts[at + 1:])
-    return [pad + head, *_body(group, indent + 4, is_def), pad + tail]
+    tail = lay(_tail(group, parts[at + 1:]), indent)
+    return [pad + head, *_body(group, indent + 4, is_def), *tail]
+
+
+def _tail(group: Group, rest: list[str | Group]) -> list[str | Group]:
+    first = rest[0] if rest and not isinstance(rest[0], Group) else ""
+    return [_OPEN[group.open] + first, *rest[1 if first else 0:]]
 
 
 def _body(group: Group, indent: int, is_def: bool) -> list[str]:
@@ -155,10 +165,61 @@ def _body(group: Group, indent: int, is_def: bool) -> list[str]:
         if indent + len(body) <= LINE_LENGTH and not any(_magic(item) for item in group.items):
             return [" " * indent + body]
         if len(group.items) == 1:
-            return lay([*group.items[0], comma] if comma else group.items[0], indent)
+            return lay([*group.items[0], comma] if comma else group.items[0], indent, param=is_def)
     out: list[str] = []
     for item in group.items:
-        out.extend(lay([*item, ","], indent))
+        out.extend(lay([*item, ","], indent, param=is_def))
+    return out
+
+
+class Str(str):
+    """A string literal among the parts (never split, never read as an operator)."""
+
+
+_BAR = re.compile(r"\s\|\s")
+
+
+def _union(parts: Sequence[str | Group]) -> bool:
+    return any(type(p) is str and _BAR.search(p) for p in parts)
+
+
+def _annotation(parts: list[str | Group]) -> list[str | Group]:
+    """The annotation of a parameter `name: T = default` (empty if it has none)."""
+    out: list[str | Group] = []
+    for i, p in enumerate(parts):
+        if type(p) is str and ":" in p and not out:
+            out = [p.split(":", 1)[1].lstrip(), *parts[i + 1:]]
+            break
+    for i, p in enumerate(out):
+        if type(p) is str and " = " in p:
+            return [*out[:i], p.split(" = ", 1)[0]]
+    return out[:-1] if out and out[-1] == "," else out
+
+
+def _parenthesized(parts: list[str | Group], indent: int) -> list[str]:
+    """`name: (` the annotation `) = default,`: black's parentheses around a long union hint."""
+    whole = flat(parts)
+    name, _, rest = whole.partition(": ")
+    annotation = flat(_annotation(parts))
+    after = rest[len(annotation):]
+    inner = parse(annotation)
+    pad = " " * indent
+    return [f"{pad}{name}: (", *lay(inner, indent + 4), f"{pad}){after}"]
+
+
+def _operands(parts: list[str | Group], indent: int) -> list[str]:
+    """A line split before each top-level `|` (black's delimiter split), operands laid out."""
+    operands: list[list[str | Group]] = [[]]
+    for p in parts:
+        if type(p) is not str or not _BAR.search(p):
+            operands[-1].append(p)
+            continue
+        pieces = _BAR.split(p)
+        operands[-1].append(pieces[0])
+        operands.extend(["| " + piece] for piece in pieces[1:])
+    out: list[str] = []
+    for operand in operands:
+        out.extend(lay(_strip([x for x in operand if x != ""]), indent))
     return out
 
 
@@ -180,9 +241,25 @@ def docstring(text: str | Sequence[str], indent: int = 0) -> str:
 
 
 def needs_black(source: str) -> bool:
-    """True when a rendered module has a line longer than black's limit: a construct the
-    layout above does not split (black may split it, or leave it), so black formats that file."""
-    return any(len(l) > LINE_LENGTH for l in source.splitlines())
+    """True when a rendered module has a line over black's limit that black could split: the
+    layout left it (a construct it does not cover), so black formats that file. Lines black
+    leaves long too are fine: docstring lines, and lines without a bracket or `|` to split at
+    (a long string or name)."""
+    in_docstring = False
+    for text in source.splitlines():
+        quotes = text.count('"""') % 2 == 1
+        if len(text) > LINE_LENGTH and not in_docstring and not quotes and _splittable(text):
+            return True
+        in_docstring ^= quotes
+    return False
+
+
+def _splittable(text: str) -> bool:
+    code = _STRING.sub('""', text)
+    return bool(re.search(r"[(\[{][^)\]}]|\s\|\s", code))
+
+
+_STRING = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'""")
 
 
 FILTERS = {"line": line, "docstring": docstring, "string": string}

@@ -123,5 +123,26 @@ def test_docstrings() -> None:
 def test_blank_lines_and_fallback() -> None:
     assert blank_lines("a = 1\n\n\n\nb = 2\n    \nclass C:\n    x = 1\n\n\n    y = 2\n\n") == \
         "a = 1\n\n\nb = 2\n\nclass C:\n    x = 1\n\n    y = 2\n"
-    assert needs_black("x = '" + "a" * 120 + "'\n")
+    assert needs_black("x = f(" + "argument, " * 12 + ")\n")
+    assert not needs_black("x = '" + "a" * 120 + "'\n")  # black cannot split it either
+    assert not needs_black('    """' + "word " * 30 + '\n    """\n')
     assert not needs_black("x = 1\n")
+
+
+@pytest.mark.parametrize("annotation", [
+    "list[Literal['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbbbbbb', 'cccccccccccccccccccc', 'ddddddddddddd'] | str] | None = None",
+    "Literal['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbbbbbb', 'cccccccccccccccccccc', 'ddddddddddddddddddddd'] | None = None",
+    "Literal['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbbbbbb', 'cccccccccccccccccccc', 'ddddddddddddddddddddd']",
+    "models.Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | models.Bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb | None = None",
+    "dict[str, models.Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | models.Bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb] = None",
+    "models.Aaaaaaaaaaaaaaaaaaaaaaaaaaaaa | models.Bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb | None = None",
+])
+def test_long_parameter_annotations(annotation: str) -> None:
+    laid = line(f"def f(self, *, include: {annotation}, b: int,) -> X: ...") + "\n"
+    assert _black(laid) == laid
+
+
+def test_long_union_parameter_without_default() -> None:
+    laid = line("def f(self, *, body: models.AnalyticsRuleCreate | list[models.AnalyticsRuleCreate | dict[str, Any]]"
+                " | dict[str, Any], server_url: str | None = None,) -> X: ...") + "\n"
+    assert _black(laid) == laid
