@@ -176,11 +176,20 @@ class Str(str):
     """A string literal among the parts (never split, never read as an operator)."""
 
 
-_BAR = re.compile(r"\s\|\s")
+# Operators black splits a line before (delimiter_split), highest priority first: a
+# conditional expression, then `|`.
+_DELIMITERS = (re.compile(r"\s(if|else)\s"), re.compile(r"\s(\|)\s"))
+
+
+def _delimiter(parts: Sequence[str | Group]) -> re.Pattern[str] | None:
+    for pattern in _DELIMITERS:
+        if any(type(p) is str and pattern.search(p) for p in parts):
+            return pattern
+    return None
 
 
 def _union(parts: Sequence[str | Group]) -> bool:
-    return any(type(p) is str and _BAR.search(p) for p in parts)
+    return _delimiter(parts) is not None
 
 
 def _annotation(parts: list[str | Group]) -> list[str | Group]:
@@ -208,15 +217,18 @@ def _parenthesized(parts: list[str | Group], indent: int) -> list[str]:
 
 
 def _operands(parts: list[str | Group], indent: int) -> list[str]:
-    """A line split before each top-level `|` (black's delimiter split), operands laid out."""
+    """A line split before each top-level operator of the highest priority it has (black's
+    delimiter split), the operands laid out in turn."""
+    pattern = _delimiter(parts)
+    assert pattern is not None
     operands: list[list[str | Group]] = [[]]
     for p in parts:
-        if type(p) is not str or not _BAR.search(p):
+        if type(p) is not str or not pattern.search(p):
             operands[-1].append(p)
             continue
-        pieces = _BAR.split(p)
+        pieces = pattern.split(p)  # text, operator, text, operator, ...
         operands[-1].append(pieces[0])
-        operands.extend(["| " + piece] for piece in pieces[1:])
+        operands.extend([f"{op} {text}"] for op, text in zip(pieces[1::2], pieces[2::2]))
     out: list[str] = []
     for operand in operands:
         out.extend(lay(_strip([x for x in operand if x != ""]), indent))

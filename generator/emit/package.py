@@ -21,9 +21,9 @@ from .layout import FILTERS as LAYOUT, blank_lines, needs_black
 from .render import FILTERS
 
 
-# Rendered modules that still go through black whatever their lines: sdk.py is being changed
-# on another branch (client options); it moves to the layout once that has landed.
-BLACK_STILL = frozenset({"sdk.py.j2"})
+# Rendered modules that still go through black whatever their lines (none: every template
+# writes black's style; a file goes to black only when `needs_black` says so).
+BLACK_STILL: frozenset[str] = frozenset()
 
 
 def _environment(root: Path) -> jinja2.Environment:

@@ -146,3 +146,10 @@ def test_long_union_parameter_without_default() -> None:
     laid = line("def f(self, *, body: models.AnalyticsRuleCreate | list[models.AnalyticsRuleCreate | dict[str, Any]]"
                 " | dict[str, Any], server_url: str | None = None,) -> X: ...") + "\n"
     assert _black(laid) == laid
+
+
+def test_conditional_expression_in_parentheses() -> None:
+    laid = line("super().__init__(servers=(SERVERS if server_variables is None"
+                " else expand_servers(_SERVER_TEMPLATES, server_variables)), server_url=server_url,)", 8)
+    source = "class C:\n    def f(self):\n" + laid + "\n"
+    assert _black(source) == source
