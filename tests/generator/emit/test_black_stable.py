@@ -153,3 +153,18 @@ def test_conditional_expression_in_parentheses() -> None:
                 " else expand_servers(_SERVER_TEMPLATES, server_variables)), server_url=server_url,)", 8)
     source = "class C:\n    def f(self):\n" + laid + "\n"
     assert _black(source) == source
+
+
+def test_timings_name_the_rendered_modules_black_still_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.emit import package
+    from generator.timings import Timings
+
+    timings = Timings()
+    generate(GOLDEN / "params" / "spec.yaml", package="params_sdk", timings=timings)
+    assert "rendered modules still formatted: none" in timings.render()
+    # a line the layout cannot split sends its module to black, and --timings says which
+    monkeypatch.setattr(package, "needs_black", lambda source: "class Items" in source)
+    timings = Timings()
+    result = generate(GOLDEN / "params" / "spec.yaml", package="params_sdk", timings=timings)
+    assert "rendered modules still formatted: params_sdk/resources/items.py" in timings.render()
+    assert "params_sdk/resources/items.py" in result.files.files
