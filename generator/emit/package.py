@@ -61,6 +61,7 @@ def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = Non
     timings.add("emit: templates", time.perf_counter() - started)
     models = _models_while_black_starts(out.black, ir, cache, timings, models_worker, checkpoint)
     out.black.add(f"{pkg}/models.py", models)
+    out.black.start()  # the models are most of what black still formats: workers when they are big
     formatted = out.black.finish()
     rendered = ", ".join(out.through_black) or "none"
     timings.add("emit: black", out.black.seconds, f"{out.black.describe()}; rendered modules still formatted: {rendered}")
