@@ -93,9 +93,7 @@ def parse(source: str) -> list[str | Group]:
             continue
         group, parts = stack[-1]
         if piece in _OPEN:
-            before = flat(parts).rstrip()
-            call = bool(before) and (before[-1].isalnum() or before[-1] in "_)]")
-            stack.append((Group(piece, atom=not call or piece == "{"), []))
+            stack.append((Group(piece, atom=not _trailer(parts) or piece == "{"), []))
         elif piece in ")]}":
             _close(stack)
         elif piece == "," and group is not None:
@@ -104,6 +102,17 @@ def parse(source: str) -> list[str | Group]:
         else:
             parts.append(Str(requote(piece)) if piece[0] in "'\"" else piece)
     return stack[0][1]
+
+
+def _trailer(parts: list[str | Group]) -> bool:
+    """Whether a bracket after these parts is a call or subscript (after a name or a bracket)."""
+    last = parts[-1] if parts else ""
+    if isinstance(last, Group):
+        return True
+    before = last.rstrip()
+    if not before and len(parts) > 1:
+        return False  # whitespace before the bracket: an atom
+    return bool(before) and (before[-1].isalnum() or before[-1] in "_)]")
 
 
 def _close(stack: list[tuple[Group | None, list[str | Group]]]) -> None:
