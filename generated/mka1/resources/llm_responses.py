@@ -36,14 +36,8 @@ _LIST = Operation(
         Param("order", "order", "query", "form", True),
         Param("x_on_behalf_of", "X-On-Behalf-Of", "header", "simple", False),
     ),
-    body=None,
     response="ResponseListObject",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
     pagination=Pagination(
         cursor_param="after", cursor_field="last_id", items_field="data", has_more_field="has_more"
     ),
@@ -66,10 +60,8 @@ _CREATE = Operation(
     ),
     response="ResponseObject",
     event="ResponseStreamingEvent",
-    errors=(),
     security=None,
     timeout_ms=600000,
-    retries=None,
     stream=StreamSpec(
         cursor="sequence_number",
         terminal=frozenset(
@@ -86,7 +78,6 @@ _CREATE = Operation(
         id_field="response.id",
         id_param="response_id",
     ),
-    pagination=None,
 )
 
 _COMPACT = Operation(
@@ -96,13 +87,7 @@ _COMPACT = Operation(
     params=(Param("x_on_behalf_of", "X-On-Behalf-Of", "header", "simple", False),),
     body=Body("application/json", "json"),
     response="CompactedResponse",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _GET = Operation(
@@ -117,13 +102,9 @@ _GET = Operation(
         Param("stream", "stream", "query", "form", True),
         Param("x_on_behalf_of", "X-On-Behalf-Of", "header", "simple", False),
     ),
-    body=None,
     response="ResponseObject",
     event="ResponseStreamingEvent",
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
     stream=StreamSpec(
         cursor="sequence_number",
         terminal=frozenset(
@@ -138,7 +119,6 @@ _GET = Operation(
         switch="stream",
         resume_param="starting_after",
     ),
-    pagination=None,
 )
 
 _UPDATE = Operation(
@@ -151,13 +131,7 @@ _UPDATE = Operation(
     ),
     body=Body("application/json", "json"),
     response="ResponseObject",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _DELETE = Operation(
@@ -168,15 +142,8 @@ _DELETE = Operation(
         Param("response_id", "response_id", "path", "simple", False),
         Param("x_on_behalf_of", "X-On-Behalf-Of", "header", "simple", False),
     ),
-    body=None,
     response="DeleteResponseObject",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _CANCEL = Operation(
@@ -187,15 +154,8 @@ _CANCEL = Operation(
         Param("response_id", "response_id", "path", "simple", False),
         Param("x_on_behalf_of", "X-On-Behalf-Of", "header", "simple", False),
     ),
-    body=None,
     response="ResponseObject",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _WAKE = Operation(
@@ -208,16 +168,11 @@ _WAKE = Operation(
     ),
     body=Body("application/json", "json"),
     response="WakeResponseResponse",
-    event=None,
     errors=(
         ErrorSpec("404", None, "NotFoundError"),
         ErrorSpec("409", None, "ConflictError"),
     ),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _LIST_INPUT_ITEMS = Operation(
@@ -232,14 +187,8 @@ _LIST_INPUT_ITEMS = Operation(
         Param("order", "order", "query", "form", True),
         Param("x_on_behalf_of", "X-On-Behalf-Of", "header", "simple", False),
     ),
-    body=None,
     response="InputItemListObject",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
     pagination=Pagination(
         cursor_param="after", cursor_field="last_id", items_field="data", has_more_field="has_more"
     ),

@@ -29,7 +29,6 @@ _CREATE_NOTE = Operation(
     operation_id="createNote",
     method="POST",
     path="/notes",
-    params=(),
     body=Body(
         "application/json",
         "json",
@@ -40,29 +39,15 @@ _CREATE_NOTE = Operation(
         ),
     ),
     response="Note",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _CREATE_NOTES = Operation(
     operation_id="createNotes",
     method="POST",
     path="/notes/bulk",
-    params=(),
     body=Body("application/json", "json"),
-    response=None,
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 

@@ -30,19 +30,12 @@ _DELETE_THING = Operation(
     method="DELETE",
     path="/things/{id}",
     params=(Param("id", "id", "path", "simple", False),),
-    body=None,
-    response=None,
-    event=None,
     errors=(
         ErrorSpec("404", "ProblemDetails", "ProblemDetailsError"),
         ErrorSpec("409", None, "ConflictError"),
         ErrorSpec("5XX", "ProblemDetails", "ProblemDetailsError"),
     ),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 

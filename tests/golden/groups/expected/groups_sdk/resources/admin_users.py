@@ -29,32 +29,15 @@ _LIST = Operation(
     operation_id="listUsers",
     method="GET",
     path="/a/users",
-    params=(),
-    body=None,
     response="ListUsersResponse",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _LIST_2 = Operation(
     operation_id="searchUsers",
     method="GET",
     path="/a/users/search",
-    params=(),
-    body=None,
-    response=None,
-    event=None,
-    errors=(),
     security=(("basic",),),
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 

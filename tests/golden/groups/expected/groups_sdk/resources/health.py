@@ -29,16 +29,8 @@ _HEALTH = Operation(
     operation_id="health",
     method="GET",
     path="/health",
-    params=(),
-    body=None,
     response="HealthResponse",
-    event=None,
-    errors=(),
     security=(),
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 

@@ -29,16 +29,7 @@ _ENABLE2_FA = Operation(
     operation_id="Enable2FA",
     method="POST",
     path="/2fa/enable",
-    params=(),
-    body=None,
-    response=None,
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 

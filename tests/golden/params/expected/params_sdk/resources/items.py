@@ -41,15 +41,8 @@ _GET_ITEM_PART = Operation(
         Param("session", "session", "cookie", "form", True),
         Param("retries_", "retries", "query", "form", True),
     ),
-    body=None,
     response="GetItemPartResponse",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 

@@ -30,13 +30,8 @@ _RUN = Operation(
     method="POST",
     path="/batches/{batch_id}/runs",
     params=(Param("batch_id", "batch_id", "path", "simple", False),),
-    body=None,
-    response=None,
     event="JobEvent",
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
     stream=StreamSpec(
         cursor="seq",
         terminal=frozenset({"job.done", "job.failed"}),
@@ -45,7 +40,6 @@ _RUN = Operation(
         id_field="job.id",
         id_param="job_id",
     ),
-    pagination=None,
 )
 
 

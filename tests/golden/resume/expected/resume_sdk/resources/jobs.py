@@ -33,10 +33,7 @@ _CREATE = Operation(
     body=Body("application/json", "json"),
     response="Job",
     event="JobEvent",
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
     stream=StreamSpec(
         cursor="seq",
         terminal=frozenset({"job.done", "job.failed"}),
@@ -45,7 +42,6 @@ _CREATE = Operation(
         id_field="job.id",
         id_param="job_id",
     ),
-    pagination=None,
 )
 
 _GET = Operation(
@@ -58,13 +54,9 @@ _GET = Operation(
         Param("stream", "stream", "query", "form", True),
         Param("x_tenant", "X-Tenant", "header", "simple", False),
     ),
-    body=None,
     response="Job",
     event="JobEvent",
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
     stream=StreamSpec(
         cursor="seq",
         terminal=frozenset({"job.done", "job.failed"}),
@@ -74,7 +66,6 @@ _GET = Operation(
         initial_interval_ms=250,
         max_interval_ms=4000,
     ),
-    pagination=None,
 )
 
 

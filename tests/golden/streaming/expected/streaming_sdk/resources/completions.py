@@ -29,32 +29,20 @@ _CREATE = Operation(
     operation_id="createCompletion",
     method="POST",
     path="/completions",
-    params=(),
     body=Body("application/json", "json"),
     response="Completion",
     event="CompletionEvent",
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
     stream=StreamSpec(cursor="seq", terminal=frozenset({"done"})),
-    pagination=None,
 )
 
 _TICKS = Operation(
     operation_id="streamTicks",
     method="GET",
     path="/ticks",
-    params=(),
-    body=None,
-    response=None,
     event="StreamTicksEvent",
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
     stream=StreamSpec(sentinel="[DONE]"),
-    pagination=None,
 )
 
 
