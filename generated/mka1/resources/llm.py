@@ -17,11 +17,11 @@ from .._runtime.operation import (
     StreamSpec,
     lazy_operation,
 )
+from .._runtime.raw import raw, raw_async
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
-    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
     from .llm_responses import LlmResponses
 

@@ -17,11 +17,11 @@ from .._runtime.operation import (
     StreamSpec,
     lazy_operation,
 )
+from .._runtime.raw import raw, raw_async
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
-    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -36,14 +36,8 @@ _LIST = Operation(
         Param("order", "order", "query", "form", True),
         Param("x_on_behalf_of", "X-On-Behalf-Of", "header", "simple", False),
     ),
-    body=None,
     response="ResponseListObject",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
     pagination=Pagination(
         cursor_param="after", cursor_field="last_id", items_field="data", has_more_field="has_more"
     ),
@@ -66,10 +60,8 @@ _CREATE = Operation(
     ),
     response="ResponseObject",
     event="ResponseStreamingEvent",
-    errors=(),
     security=None,
     timeout_ms=600000,
-    retries=None,
     stream=StreamSpec(
         cursor="sequence_number",
         terminal=frozenset(
@@ -86,7 +78,6 @@ _CREATE = Operation(
         id_field="response.id",
         id_param="response_id",
     ),
-    pagination=None,
 )
 
 _COMPACT = Operation(
@@ -96,13 +87,7 @@ _COMPACT = Operation(
     params=(Param("x_on_behalf_of", "X-On-Behalf-Of", "header", "simple", False),),
     body=Body("application/json", "json"),
     response="CompactedResponse",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _GET = Operation(
@@ -117,13 +102,9 @@ _GET = Operation(
         Param("stream", "stream", "query", "form", True),
         Param("x_on_behalf_of", "X-On-Behalf-Of", "header", "simple", False),
     ),
-    body=None,
     response="ResponseObject",
     event="ResponseStreamingEvent",
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
     stream=StreamSpec(
         cursor="sequence_number",
         terminal=frozenset(
@@ -138,7 +119,6 @@ _GET = Operation(
         switch="stream",
         resume_param="starting_after",
     ),
-    pagination=None,
 )
 
 _UPDATE = Operation(
@@ -151,13 +131,7 @@ _UPDATE = Operation(
     ),
     body=Body("application/json", "json"),
     response="ResponseObject",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _DELETE = Operation(
@@ -168,15 +142,8 @@ _DELETE = Operation(
         Param("response_id", "response_id", "path", "simple", False),
         Param("x_on_behalf_of", "X-On-Behalf-Of", "header", "simple", False),
     ),
-    body=None,
     response="DeleteResponseObject",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _CANCEL = Operation(
@@ -187,15 +154,8 @@ _CANCEL = Operation(
         Param("response_id", "response_id", "path", "simple", False),
         Param("x_on_behalf_of", "X-On-Behalf-Of", "header", "simple", False),
     ),
-    body=None,
     response="ResponseObject",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _WAKE = Operation(
@@ -208,16 +168,11 @@ _WAKE = Operation(
     ),
     body=Body("application/json", "json"),
     response="WakeResponseResponse",
-    event=None,
     errors=(
         ErrorSpec("404", None, "NotFoundError"),
         ErrorSpec("409", None, "ConflictError"),
     ),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _LIST_INPUT_ITEMS = Operation(
@@ -232,14 +187,8 @@ _LIST_INPUT_ITEMS = Operation(
         Param("order", "order", "query", "form", True),
         Param("x_on_behalf_of", "X-On-Behalf-Of", "header", "simple", False),
     ),
-    body=None,
     response="InputItemListObject",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
     pagination=Pagination(
         cursor_param="after", cursor_field="last_id", items_field="data", has_more_field="has_more"
     ),
@@ -256,7 +205,7 @@ class LlmResponses:
     def with_raw_response(self) -> LlmResponsesWithRawResponse:
         """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
         for the result the plain method returns."""
-        return cast("LlmResponsesWithRawResponse", LlmResponses(self._core.raw_view()))
+        return LlmResponsesWithRawResponse(LlmResponses(self._core.raw_view()))
 
     def list(
         self,
@@ -1855,759 +1804,25 @@ class LlmResponses:
         )
 
 
-if TYPE_CHECKING:
+class LlmResponsesWithRawResponse:
+    """The methods of `LlmResponses`, returning a `RawResponse` of their result."""
 
-    class LlmResponsesWithRawResponse:
-        """The methods of `LlmResponses`, returning a `RawResponse` of their result."""
-
-        def list(
-            self,
-            *,
-            after: str | None = None,
-            before: str | None = None,
-            limit: int | None = None,
-            order: Literal["asc", "desc"] | str | None = None,
-            x_on_behalf_of: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ResponseListObject]: ...
-
-        async def list_async(
-            self,
-            *,
-            after: str | None = None,
-            before: str | None = None,
-            limit: int | None = None,
-            order: Literal["asc", "desc"] | str | None = None,
-            x_on_behalf_of: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ResponseListObject]: ...
-
-        @overload
-        def create(
-            self,
-            *,
-            model: str,
-            x_on_behalf_of: str | None = None,
-            fallback_models: list[str] | None = None,
-            input: str | list[models.Item | dict[str, Any]] | None = None,
-            instructions: str | None = None,
-            conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
-            previous_response_id: str | None = None,
-            prompt: models.PromptTemplate | dict[str, Any] | None = None,
-            include: list[models.Include] | None = None,
-            text: models.TextConfiguration | dict[str, Any] | None = None,
-            stream_options: (
-                models.ResponsesCreateRequestStreamOptions | dict[str, Any] | None
-            ) = None,
-            stream_events: bool | None = None,
-            store: bool | None = None,
-            background: bool | None = None,
-            webhook_url: str | None = None,
-            webhook_secret: str | None = None,
-            tools: (
-                list[
-                    models.FunctionToolDefinition
-                    | models.FileSearchToolDefinition
-                    | models.WebSearchToolDefinition
-                    | models.WebSearchPreviewToolDefinition
-                    | models.MCPToolDefinition
-                    | models.CodeInterpreterToolRequest
-                    | models.ShellToolRequest
-                    | models.ImageGenerationToolDefinition
-                    | models.CustomToolDefinition
-                    | models.ComputerUseToolDefinition
-                    | models.AgentToolDefinition
-                    | models.LocalShellToolDefinition
-                    | models.HistoryToolDefinition
-                    | models.SleepToolDefinition
-                    | models.HostedToolShorthandDefinition
-                    | dict[str, Any]
-                ]
-                | None
-            ) = None,
-            tool_choice: models.ToolChoice | dict[str, Any] | None = None,
-            parallel_tool_calls: bool | None = None,
-            max_tool_calls: int | None = None,
-            reasoning: models.ReasoningConfiguration | dict[str, Any] | None | NotGiven = NOT_GIVEN,
-            max_output_tokens: int | None = None,
-            temperature: float | None = None,
-            top_p: float | None = None,
-            stop: str | list[str] | None = None,
-            top_k: int | None = None,
-            min_p: float | None = None,
-            repetition_penalty: float | None = None,
-            do_sample: bool | None = None,
-            extra_body: dict[str, Any] | None = None,
-            chat_template_kwargs: dict[str, Any] | None = None,
-            prefill_think: bool | str | None = None,
-            use_cache: bool | None = None,
-            top_logprobs: int | None = None,
-            truncation: Literal["auto", "disabled"] | str | None = None,
-            context_management: (
-                list[models.CompactionContextManagement | dict[str, Any]] | None
-            ) = None,
-            presence_penalty: float | None = None,
-            frequency_penalty: float | None = None,
-            service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
-            prompt_cache_key: str | None = None,
-            safety_identifier: str | None = None,
-            metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
-            modalities: list[Literal["text", "audio"] | str] | None = None,
-            audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
-            user: str | None = None,
-            stream: Literal[True],
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[EventStream[models.ResponseStreamingEvent]]: ...
-
-        @overload
-        def create(
-            self,
-            *,
-            model: str,
-            x_on_behalf_of: str | None = None,
-            fallback_models: list[str] | None = None,
-            input: str | list[models.Item | dict[str, Any]] | None = None,
-            instructions: str | None = None,
-            conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
-            previous_response_id: str | None = None,
-            prompt: models.PromptTemplate | dict[str, Any] | None = None,
-            include: list[models.Include] | None = None,
-            text: models.TextConfiguration | dict[str, Any] | None = None,
-            stream_options: (
-                models.ResponsesCreateRequestStreamOptions | dict[str, Any] | None
-            ) = None,
-            stream_events: bool | None = None,
-            store: bool | None = None,
-            background: bool | None = None,
-            webhook_url: str | None = None,
-            webhook_secret: str | None = None,
-            tools: (
-                list[
-                    models.FunctionToolDefinition
-                    | models.FileSearchToolDefinition
-                    | models.WebSearchToolDefinition
-                    | models.WebSearchPreviewToolDefinition
-                    | models.MCPToolDefinition
-                    | models.CodeInterpreterToolRequest
-                    | models.ShellToolRequest
-                    | models.ImageGenerationToolDefinition
-                    | models.CustomToolDefinition
-                    | models.ComputerUseToolDefinition
-                    | models.AgentToolDefinition
-                    | models.LocalShellToolDefinition
-                    | models.HistoryToolDefinition
-                    | models.SleepToolDefinition
-                    | models.HostedToolShorthandDefinition
-                    | dict[str, Any]
-                ]
-                | None
-            ) = None,
-            tool_choice: models.ToolChoice | dict[str, Any] | None = None,
-            parallel_tool_calls: bool | None = None,
-            max_tool_calls: int | None = None,
-            reasoning: models.ReasoningConfiguration | dict[str, Any] | None | NotGiven = NOT_GIVEN,
-            max_output_tokens: int | None = None,
-            temperature: float | None = None,
-            top_p: float | None = None,
-            stop: str | list[str] | None = None,
-            top_k: int | None = None,
-            min_p: float | None = None,
-            repetition_penalty: float | None = None,
-            do_sample: bool | None = None,
-            extra_body: dict[str, Any] | None = None,
-            chat_template_kwargs: dict[str, Any] | None = None,
-            prefill_think: bool | str | None = None,
-            use_cache: bool | None = None,
-            top_logprobs: int | None = None,
-            truncation: Literal["auto", "disabled"] | str | None = None,
-            context_management: (
-                list[models.CompactionContextManagement | dict[str, Any]] | None
-            ) = None,
-            presence_penalty: float | None = None,
-            frequency_penalty: float | None = None,
-            service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
-            prompt_cache_key: str | None = None,
-            safety_identifier: str | None = None,
-            metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
-            modalities: list[Literal["text", "audio"] | str] | None = None,
-            audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
-            user: str | None = None,
-            stream: Literal[False] | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ResponseObject]: ...
-
-        def create(
-            self,
-            *,
-            model: str,
-            x_on_behalf_of: str | None = None,
-            fallback_models: list[str] | None = None,
-            input: str | list[models.Item | dict[str, Any]] | None = None,
-            instructions: str | None = None,
-            conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
-            previous_response_id: str | None = None,
-            prompt: models.PromptTemplate | dict[str, Any] | None = None,
-            include: list[models.Include] | None = None,
-            text: models.TextConfiguration | dict[str, Any] | None = None,
-            stream_options: (
-                models.ResponsesCreateRequestStreamOptions | dict[str, Any] | None
-            ) = None,
-            stream_events: bool | None = None,
-            store: bool | None = None,
-            background: bool | None = None,
-            webhook_url: str | None = None,
-            webhook_secret: str | None = None,
-            tools: (
-                list[
-                    models.FunctionToolDefinition
-                    | models.FileSearchToolDefinition
-                    | models.WebSearchToolDefinition
-                    | models.WebSearchPreviewToolDefinition
-                    | models.MCPToolDefinition
-                    | models.CodeInterpreterToolRequest
-                    | models.ShellToolRequest
-                    | models.ImageGenerationToolDefinition
-                    | models.CustomToolDefinition
-                    | models.ComputerUseToolDefinition
-                    | models.AgentToolDefinition
-                    | models.LocalShellToolDefinition
-                    | models.HistoryToolDefinition
-                    | models.SleepToolDefinition
-                    | models.HostedToolShorthandDefinition
-                    | dict[str, Any]
-                ]
-                | None
-            ) = None,
-            tool_choice: models.ToolChoice | dict[str, Any] | None = None,
-            parallel_tool_calls: bool | None = None,
-            max_tool_calls: int | None = None,
-            reasoning: models.ReasoningConfiguration | dict[str, Any] | None | NotGiven = NOT_GIVEN,
-            max_output_tokens: int | None = None,
-            temperature: float | None = None,
-            top_p: float | None = None,
-            stop: str | list[str] | None = None,
-            top_k: int | None = None,
-            min_p: float | None = None,
-            repetition_penalty: float | None = None,
-            do_sample: bool | None = None,
-            extra_body: dict[str, Any] | None = None,
-            chat_template_kwargs: dict[str, Any] | None = None,
-            prefill_think: bool | str | None = None,
-            use_cache: bool | None = None,
-            top_logprobs: int | None = None,
-            truncation: Literal["auto", "disabled"] | str | None = None,
-            context_management: (
-                list[models.CompactionContextManagement | dict[str, Any]] | None
-            ) = None,
-            presence_penalty: float | None = None,
-            frequency_penalty: float | None = None,
-            service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
-            prompt_cache_key: str | None = None,
-            safety_identifier: str | None = None,
-            metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
-            modalities: list[Literal["text", "audio"] | str] | None = None,
-            audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
-            user: str | None = None,
-            stream: bool | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ResponseObject | EventStream[models.ResponseStreamingEvent]]: ...
-
-        @overload
-        async def create_async(
-            self,
-            *,
-            model: str,
-            x_on_behalf_of: str | None = None,
-            fallback_models: list[str] | None = None,
-            input: str | list[models.Item | dict[str, Any]] | None = None,
-            instructions: str | None = None,
-            conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
-            previous_response_id: str | None = None,
-            prompt: models.PromptTemplate | dict[str, Any] | None = None,
-            include: list[models.Include] | None = None,
-            text: models.TextConfiguration | dict[str, Any] | None = None,
-            stream_options: (
-                models.ResponsesCreateRequestStreamOptions | dict[str, Any] | None
-            ) = None,
-            stream_events: bool | None = None,
-            store: bool | None = None,
-            background: bool | None = None,
-            webhook_url: str | None = None,
-            webhook_secret: str | None = None,
-            tools: (
-                list[
-                    models.FunctionToolDefinition
-                    | models.FileSearchToolDefinition
-                    | models.WebSearchToolDefinition
-                    | models.WebSearchPreviewToolDefinition
-                    | models.MCPToolDefinition
-                    | models.CodeInterpreterToolRequest
-                    | models.ShellToolRequest
-                    | models.ImageGenerationToolDefinition
-                    | models.CustomToolDefinition
-                    | models.ComputerUseToolDefinition
-                    | models.AgentToolDefinition
-                    | models.LocalShellToolDefinition
-                    | models.HistoryToolDefinition
-                    | models.SleepToolDefinition
-                    | models.HostedToolShorthandDefinition
-                    | dict[str, Any]
-                ]
-                | None
-            ) = None,
-            tool_choice: models.ToolChoice | dict[str, Any] | None = None,
-            parallel_tool_calls: bool | None = None,
-            max_tool_calls: int | None = None,
-            reasoning: models.ReasoningConfiguration | dict[str, Any] | None | NotGiven = NOT_GIVEN,
-            max_output_tokens: int | None = None,
-            temperature: float | None = None,
-            top_p: float | None = None,
-            stop: str | list[str] | None = None,
-            top_k: int | None = None,
-            min_p: float | None = None,
-            repetition_penalty: float | None = None,
-            do_sample: bool | None = None,
-            extra_body: dict[str, Any] | None = None,
-            chat_template_kwargs: dict[str, Any] | None = None,
-            prefill_think: bool | str | None = None,
-            use_cache: bool | None = None,
-            top_logprobs: int | None = None,
-            truncation: Literal["auto", "disabled"] | str | None = None,
-            context_management: (
-                list[models.CompactionContextManagement | dict[str, Any]] | None
-            ) = None,
-            presence_penalty: float | None = None,
-            frequency_penalty: float | None = None,
-            service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
-            prompt_cache_key: str | None = None,
-            safety_identifier: str | None = None,
-            metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
-            modalities: list[Literal["text", "audio"] | str] | None = None,
-            audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
-            user: str | None = None,
-            stream: Literal[True],
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[AsyncEventStream[models.ResponseStreamingEvent]]: ...
-
-        @overload
-        async def create_async(
-            self,
-            *,
-            model: str,
-            x_on_behalf_of: str | None = None,
-            fallback_models: list[str] | None = None,
-            input: str | list[models.Item | dict[str, Any]] | None = None,
-            instructions: str | None = None,
-            conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
-            previous_response_id: str | None = None,
-            prompt: models.PromptTemplate | dict[str, Any] | None = None,
-            include: list[models.Include] | None = None,
-            text: models.TextConfiguration | dict[str, Any] | None = None,
-            stream_options: (
-                models.ResponsesCreateRequestStreamOptions | dict[str, Any] | None
-            ) = None,
-            stream_events: bool | None = None,
-            store: bool | None = None,
-            background: bool | None = None,
-            webhook_url: str | None = None,
-            webhook_secret: str | None = None,
-            tools: (
-                list[
-                    models.FunctionToolDefinition
-                    | models.FileSearchToolDefinition
-                    | models.WebSearchToolDefinition
-                    | models.WebSearchPreviewToolDefinition
-                    | models.MCPToolDefinition
-                    | models.CodeInterpreterToolRequest
-                    | models.ShellToolRequest
-                    | models.ImageGenerationToolDefinition
-                    | models.CustomToolDefinition
-                    | models.ComputerUseToolDefinition
-                    | models.AgentToolDefinition
-                    | models.LocalShellToolDefinition
-                    | models.HistoryToolDefinition
-                    | models.SleepToolDefinition
-                    | models.HostedToolShorthandDefinition
-                    | dict[str, Any]
-                ]
-                | None
-            ) = None,
-            tool_choice: models.ToolChoice | dict[str, Any] | None = None,
-            parallel_tool_calls: bool | None = None,
-            max_tool_calls: int | None = None,
-            reasoning: models.ReasoningConfiguration | dict[str, Any] | None | NotGiven = NOT_GIVEN,
-            max_output_tokens: int | None = None,
-            temperature: float | None = None,
-            top_p: float | None = None,
-            stop: str | list[str] | None = None,
-            top_k: int | None = None,
-            min_p: float | None = None,
-            repetition_penalty: float | None = None,
-            do_sample: bool | None = None,
-            extra_body: dict[str, Any] | None = None,
-            chat_template_kwargs: dict[str, Any] | None = None,
-            prefill_think: bool | str | None = None,
-            use_cache: bool | None = None,
-            top_logprobs: int | None = None,
-            truncation: Literal["auto", "disabled"] | str | None = None,
-            context_management: (
-                list[models.CompactionContextManagement | dict[str, Any]] | None
-            ) = None,
-            presence_penalty: float | None = None,
-            frequency_penalty: float | None = None,
-            service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
-            prompt_cache_key: str | None = None,
-            safety_identifier: str | None = None,
-            metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
-            modalities: list[Literal["text", "audio"] | str] | None = None,
-            audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
-            user: str | None = None,
-            stream: Literal[False] | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ResponseObject]: ...
-
-        async def create_async(
-            self,
-            *,
-            model: str,
-            x_on_behalf_of: str | None = None,
-            fallback_models: list[str] | None = None,
-            input: str | list[models.Item | dict[str, Any]] | None = None,
-            instructions: str | None = None,
-            conversation: models.Conversation | str | dict[str, Any] | None | NotGiven = NOT_GIVEN,
-            previous_response_id: str | None = None,
-            prompt: models.PromptTemplate | dict[str, Any] | None = None,
-            include: list[models.Include] | None = None,
-            text: models.TextConfiguration | dict[str, Any] | None = None,
-            stream_options: (
-                models.ResponsesCreateRequestStreamOptions | dict[str, Any] | None
-            ) = None,
-            stream_events: bool | None = None,
-            store: bool | None = None,
-            background: bool | None = None,
-            webhook_url: str | None = None,
-            webhook_secret: str | None = None,
-            tools: (
-                list[
-                    models.FunctionToolDefinition
-                    | models.FileSearchToolDefinition
-                    | models.WebSearchToolDefinition
-                    | models.WebSearchPreviewToolDefinition
-                    | models.MCPToolDefinition
-                    | models.CodeInterpreterToolRequest
-                    | models.ShellToolRequest
-                    | models.ImageGenerationToolDefinition
-                    | models.CustomToolDefinition
-                    | models.ComputerUseToolDefinition
-                    | models.AgentToolDefinition
-                    | models.LocalShellToolDefinition
-                    | models.HistoryToolDefinition
-                    | models.SleepToolDefinition
-                    | models.HostedToolShorthandDefinition
-                    | dict[str, Any]
-                ]
-                | None
-            ) = None,
-            tool_choice: models.ToolChoice | dict[str, Any] | None = None,
-            parallel_tool_calls: bool | None = None,
-            max_tool_calls: int | None = None,
-            reasoning: models.ReasoningConfiguration | dict[str, Any] | None | NotGiven = NOT_GIVEN,
-            max_output_tokens: int | None = None,
-            temperature: float | None = None,
-            top_p: float | None = None,
-            stop: str | list[str] | None = None,
-            top_k: int | None = None,
-            min_p: float | None = None,
-            repetition_penalty: float | None = None,
-            do_sample: bool | None = None,
-            extra_body: dict[str, Any] | None = None,
-            chat_template_kwargs: dict[str, Any] | None = None,
-            prefill_think: bool | str | None = None,
-            use_cache: bool | None = None,
-            top_logprobs: int | None = None,
-            truncation: Literal["auto", "disabled"] | str | None = None,
-            context_management: (
-                list[models.CompactionContextManagement | dict[str, Any]] | None
-            ) = None,
-            presence_penalty: float | None = None,
-            frequency_penalty: float | None = None,
-            service_tier: Literal["auto", "default", "flex", "priority"] | str | None = None,
-            prompt_cache_key: str | None = None,
-            safety_identifier: str | None = None,
-            metadata: dict[str, models.ResponsesCreateRequestMetadataValue] | None = None,
-            modalities: list[Literal["text", "audio"] | str] | None = None,
-            audio: models.ResponsesCreateRequestAudio | dict[str, Any] | None = None,
-            user: str | None = None,
-            stream: bool | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[
-            models.ResponseObject | AsyncEventStream[models.ResponseStreamingEvent]
-        ]: ...
-
-        def compact(
-            self,
-            *,
-            model: str,
-            x_on_behalf_of: str | None = None,
-            input: str | list[models.Item | dict[str, Any]] | None = None,
-            previous_response_id: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.CompactedResponse]: ...
-
-        async def compact_async(
-            self,
-            *,
-            model: str,
-            x_on_behalf_of: str | None = None,
-            input: str | list[models.Item | dict[str, Any]] | None = None,
-            previous_response_id: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.CompactedResponse]: ...
-
-        @overload
-        def get(
-            self,
-            *,
-            response_id: str,
-            include: list[models.Include] | None = None,
-            include_obfuscation: bool | None = None,
-            starting_after: int | None = None,
-            x_on_behalf_of: str | None = None,
-            stream: Literal[True],
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[EventStream[models.ResponseStreamingEvent]]: ...
-
-        @overload
-        def get(
-            self,
-            *,
-            response_id: str,
-            include: list[models.Include] | None = None,
-            include_obfuscation: bool | None = None,
-            starting_after: int | None = None,
-            x_on_behalf_of: str | None = None,
-            stream: Literal[False] | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ResponseObject]: ...
-
-        def get(
-            self,
-            *,
-            response_id: str,
-            include: list[models.Include] | None = None,
-            include_obfuscation: bool | None = None,
-            starting_after: int | None = None,
-            x_on_behalf_of: str | None = None,
-            stream: bool | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ResponseObject | EventStream[models.ResponseStreamingEvent]]: ...
-
-        @overload
-        async def get_async(
-            self,
-            *,
-            response_id: str,
-            include: list[models.Include] | None = None,
-            include_obfuscation: bool | None = None,
-            starting_after: int | None = None,
-            x_on_behalf_of: str | None = None,
-            stream: Literal[True],
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[AsyncEventStream[models.ResponseStreamingEvent]]: ...
-
-        @overload
-        async def get_async(
-            self,
-            *,
-            response_id: str,
-            include: list[models.Include] | None = None,
-            include_obfuscation: bool | None = None,
-            starting_after: int | None = None,
-            x_on_behalf_of: str | None = None,
-            stream: Literal[False] | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ResponseObject]: ...
-
-        async def get_async(
-            self,
-            *,
-            response_id: str,
-            include: list[models.Include] | None = None,
-            include_obfuscation: bool | None = None,
-            starting_after: int | None = None,
-            x_on_behalf_of: str | None = None,
-            stream: bool | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[
-            models.ResponseObject | AsyncEventStream[models.ResponseStreamingEvent]
-        ]: ...
-
-        def update(
-            self,
-            *,
-            response_id: str,
-            metadata: dict[str, models.UpdateResponseRequestMetadataValue],
-            x_on_behalf_of: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ResponseObject]: ...
-
-        async def update_async(
-            self,
-            *,
-            response_id: str,
-            metadata: dict[str, models.UpdateResponseRequestMetadataValue],
-            x_on_behalf_of: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ResponseObject]: ...
-
-        def delete(
-            self,
-            *,
-            response_id: str,
-            x_on_behalf_of: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.DeleteResponseObject]: ...
-
-        async def delete_async(
-            self,
-            *,
-            response_id: str,
-            x_on_behalf_of: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.DeleteResponseObject]: ...
-
-        def cancel(
-            self,
-            *,
-            response_id: str,
-            x_on_behalf_of: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ResponseObject]: ...
-
-        async def cancel_async(
-            self,
-            *,
-            response_id: str,
-            x_on_behalf_of: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ResponseObject]: ...
-
-        def wake(
-            self,
-            *,
-            response_id: str,
-            input: str,
-            x_on_behalf_of: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.WakeResponseResponse]: ...
-
-        async def wake_async(
-            self,
-            *,
-            response_id: str,
-            input: str,
-            x_on_behalf_of: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.WakeResponseResponse]: ...
-
-        def list_input_items(
-            self,
-            *,
-            response_id: str,
-            after: str | None = None,
-            include: list[models.Include] | None = None,
-            limit: int | None = None,
-            order: Literal["asc", "desc"] | str | None = None,
-            x_on_behalf_of: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.InputItemListObject]: ...
-
-        async def list_input_items_async(
-            self,
-            *,
-            response_id: str,
-            after: str | None = None,
-            include: list[models.Include] | None = None,
-            limit: int | None = None,
-            order: Literal["asc", "desc"] | str | None = None,
-            x_on_behalf_of: str | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.InputItemListObject]: ...
+    def __init__(self, resource: LlmResponses) -> None:
+        self.list = raw(resource.list)
+        self.list_async = raw_async(resource.list_async)
+        self.create = raw(resource.create)
+        self.create_async = raw_async(resource.create_async)
+        self.compact = raw(resource.compact)
+        self.compact_async = raw_async(resource.compact_async)
+        self.get = raw(resource.get)
+        self.get_async = raw_async(resource.get_async)
+        self.update = raw(resource.update)
+        self.update_async = raw_async(resource.update_async)
+        self.delete = raw(resource.delete)
+        self.delete_async = raw_async(resource.delete_async)
+        self.cancel = raw(resource.cancel)
+        self.cancel_async = raw_async(resource.cancel_async)
+        self.wake = raw(resource.wake)
+        self.wake_async = raw_async(resource.wake_async)
+        self.list_input_items = raw(resource.list_input_items)
+        self.list_input_items_async = raw_async(resource.list_input_items_async)

@@ -17,11 +17,11 @@ from .._runtime.operation import (
     StreamSpec,
     lazy_operation,
 )
+from .._runtime.raw import raw, raw_async
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
-    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -29,7 +29,6 @@ _CREATE_NOTE = Operation(
     operation_id="createNote",
     method="POST",
     path="/notes",
-    params=(),
     body=Body(
         "application/json",
         "json",
@@ -40,29 +39,15 @@ _CREATE_NOTE = Operation(
         ),
     ),
     response="Note",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _CREATE_NOTES = Operation(
     operation_id="createNotes",
     method="POST",
     path="/notes/bulk",
-    params=(),
     body=Body("application/json", "json"),
-    response=None,
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 
@@ -76,7 +61,7 @@ class Notes:
     def with_raw_response(self) -> NotesWithRawResponse:
         """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
         for the result the plain method returns."""
-        return cast("NotesWithRawResponse", Notes(self._core.raw_view()))
+        return NotesWithRawResponse(Notes(self._core.raw_view()))
 
     def create_note(
         self,
@@ -211,55 +196,11 @@ class Notes:
         )
 
 
-if TYPE_CHECKING:
+class NotesWithRawResponse:
+    """The methods of `Notes`, returning a `RawResponse` of their result."""
 
-    class NotesWithRawResponse:
-        """The methods of `Notes`, returning a `RawResponse` of their result."""
-
-        def create_note(
-            self,
-            *,
-            text: str,
-            color: Literal["red", "green"] | str | None | NotGiven = NOT_GIVEN,
-            tags: list[str] | None = None,
-            meta: dict[str, str] | None = None,
-            author: models.NoteCreateAuthor | dict[str, Any] | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Note]: ...
-
-        async def create_note_async(
-            self,
-            *,
-            text: str,
-            color: Literal["red", "green"] | str | None | NotGiven = NOT_GIVEN,
-            tags: list[str] | None = None,
-            meta: dict[str, str] | None = None,
-            author: models.NoteCreateAuthor | dict[str, Any] | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Note]: ...
-
-        def create_notes(
-            self,
-            *,
-            body: list[models.NoteCreate | dict[str, Any]],
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[None]: ...
-
-        async def create_notes_async(
-            self,
-            *,
-            body: list[models.NoteCreate | dict[str, Any]],
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[None]: ...
+    def __init__(self, resource: Notes) -> None:
+        self.create_note = raw(resource.create_note)
+        self.create_note_async = raw_async(resource.create_note_async)
+        self.create_notes = raw(resource.create_notes)
+        self.create_notes_async = raw_async(resource.create_notes_async)

@@ -17,11 +17,11 @@ from .._runtime.operation import (
     StreamSpec,
     lazy_operation,
 )
+from .._runtime.raw import raw, raw_async
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
-    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -30,19 +30,12 @@ _DELETE_THING = Operation(
     method="DELETE",
     path="/things/{id}",
     params=(Param("id", "id", "path", "simple", False),),
-    body=None,
-    response=None,
-    event=None,
     errors=(
         ErrorSpec("404", "ProblemDetails", "ProblemDetailsError"),
         ErrorSpec("409", None, "ConflictError"),
         ErrorSpec("5XX", "ProblemDetails", "ProblemDetailsError"),
     ),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 
@@ -56,7 +49,7 @@ class Things:
     def with_raw_response(self) -> ThingsWithRawResponse:
         """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
         for the result the plain method returns."""
-        return cast("ThingsWithRawResponse", Things(self._core.raw_view()))
+        return ThingsWithRawResponse(Things(self._core.raw_view()))
 
     def delete_thing(
         self,
@@ -115,27 +108,9 @@ class Things:
         )
 
 
-if TYPE_CHECKING:
+class ThingsWithRawResponse:
+    """The methods of `Things`, returning a `RawResponse` of their result."""
 
-    class ThingsWithRawResponse:
-        """The methods of `Things`, returning a `RawResponse` of their result."""
-
-        def delete_thing(
-            self,
-            *,
-            id: str,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[None]: ...
-
-        async def delete_thing_async(
-            self,
-            *,
-            id: str,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[None]: ...
+    def __init__(self, resource: Things) -> None:
+        self.delete_thing = raw(resource.delete_thing)
+        self.delete_thing_async = raw_async(resource.delete_thing_async)

@@ -17,11 +17,11 @@ from .._runtime.operation import (
     StreamSpec,
     lazy_operation,
 )
+from .._runtime.raw import raw, raw_async
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
-    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -29,32 +29,15 @@ _LIST = Operation(
     operation_id="listUsers",
     method="GET",
     path="/a/users",
-    params=(),
-    body=None,
     response="ListUsersResponse",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 _LIST_2 = Operation(
     operation_id="searchUsers",
     method="GET",
     path="/a/users/search",
-    params=(),
-    body=None,
-    response=None,
-    event=None,
-    errors=(),
     security=(("basic",),),
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 
@@ -68,7 +51,7 @@ class AdminUsers:
     def with_raw_response(self) -> AdminUsersWithRawResponse:
         """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
         for the result the plain method returns."""
-        return cast("AdminUsersWithRawResponse", AdminUsers(self._core.raw_view()))
+        return AdminUsersWithRawResponse(AdminUsers(self._core.raw_view()))
 
     def list(
         self,
@@ -167,43 +150,11 @@ class AdminUsers:
         )
 
 
-if TYPE_CHECKING:
+class AdminUsersWithRawResponse:
+    """The methods of `AdminUsers`, returning a `RawResponse` of their result."""
 
-    class AdminUsersWithRawResponse:
-        """The methods of `AdminUsers`, returning a `RawResponse` of their result."""
-
-        def list(
-            self,
-            *,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ListUsersResponse]: ...
-
-        async def list_async(
-            self,
-            *,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.ListUsersResponse]: ...
-
-        def list_2(
-            self,
-            *,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[None]: ...
-
-        async def list_2_async(
-            self,
-            *,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[None]: ...
+    def __init__(self, resource: AdminUsers) -> None:
+        self.list = raw(resource.list)
+        self.list_async = raw_async(resource.list_async)
+        self.list_2 = raw(resource.list_2)
+        self.list_2_async = raw_async(resource.list_2_async)

@@ -17,11 +17,11 @@ from .._runtime.operation import (
     StreamSpec,
     lazy_operation,
 )
+from .._runtime.raw import raw, raw_async
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
-    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -29,16 +29,8 @@ _HEALTH = Operation(
     operation_id="health",
     method="GET",
     path="/health",
-    params=(),
-    body=None,
     response="HealthResponse",
-    event=None,
-    errors=(),
     security=(),
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 
@@ -52,7 +44,7 @@ class Health:
     def with_raw_response(self) -> HealthWithRawResponse:
         """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
         for the result the plain method returns."""
-        return cast("HealthWithRawResponse", Health(self._core.raw_view()))
+        return HealthWithRawResponse(Health(self._core.raw_view()))
 
     def health(
         self,
@@ -103,25 +95,9 @@ class Health:
         )
 
 
-if TYPE_CHECKING:
+class HealthWithRawResponse:
+    """The methods of `Health`, returning a `RawResponse` of their result."""
 
-    class HealthWithRawResponse:
-        """The methods of `Health`, returning a `RawResponse` of their result."""
-
-        def health(
-            self,
-            *,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.HealthResponse]: ...
-
-        async def health_async(
-            self,
-            *,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.HealthResponse]: ...
+    def __init__(self, resource: Health) -> None:
+        self.health = raw(resource.health)
+        self.health_async = raw_async(resource.health_async)

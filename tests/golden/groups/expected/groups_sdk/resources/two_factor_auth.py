@@ -17,11 +17,11 @@ from .._runtime.operation import (
     StreamSpec,
     lazy_operation,
 )
+from .._runtime.raw import raw, raw_async
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
-    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -29,16 +29,7 @@ _ENABLE2_FA = Operation(
     operation_id="Enable2FA",
     method="POST",
     path="/2fa/enable",
-    params=(),
-    body=None,
-    response=None,
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 
@@ -52,7 +43,7 @@ class TwoFactorAuth:
     def with_raw_response(self) -> TwoFactorAuthWithRawResponse:
         """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
         for the result the plain method returns."""
-        return cast("TwoFactorAuthWithRawResponse", TwoFactorAuth(self._core.raw_view()))
+        return TwoFactorAuthWithRawResponse(TwoFactorAuth(self._core.raw_view()))
 
     def enable2_fa(
         self,
@@ -103,25 +94,9 @@ class TwoFactorAuth:
         )
 
 
-if TYPE_CHECKING:
+class TwoFactorAuthWithRawResponse:
+    """The methods of `TwoFactorAuth`, returning a `RawResponse` of their result."""
 
-    class TwoFactorAuthWithRawResponse:
-        """The methods of `TwoFactorAuth`, returning a `RawResponse` of their result."""
-
-        def enable2_fa(
-            self,
-            *,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[None]: ...
-
-        async def enable2_fa_async(
-            self,
-            *,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[None]: ...
+    def __init__(self, resource: TwoFactorAuth) -> None:
+        self.enable2_fa = raw(resource.enable2_fa)
+        self.enable2_fa_async = raw_async(resource.enable2_fa_async)

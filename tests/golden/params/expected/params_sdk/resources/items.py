@@ -17,11 +17,11 @@ from .._runtime.operation import (
     StreamSpec,
     lazy_operation,
 )
+from .._runtime.raw import raw, raw_async
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
-    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -41,15 +41,8 @@ _GET_ITEM_PART = Operation(
         Param("session", "session", "cookie", "form", True),
         Param("retries_", "retries", "query", "form", True),
     ),
-    body=None,
     response="GetItemPartResponse",
-    event=None,
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
-    stream=None,
-    pagination=None,
 )
 
 
@@ -63,7 +56,7 @@ class Items:
     def with_raw_response(self) -> ItemsWithRawResponse:
         """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
         for the result the plain method returns."""
-        return cast("ItemsWithRawResponse", Items(self._core.raw_view()))
+        return ItemsWithRawResponse(Items(self._core.raw_view()))
 
     def get_item_part(
         self,
@@ -176,45 +169,9 @@ class Items:
         )
 
 
-if TYPE_CHECKING:
+class ItemsWithRawResponse:
+    """The methods of `Items`, returning a `RawResponse` of their result."""
 
-    class ItemsWithRawResponse:
-        """The methods of `Items`, returning a `RawResponse` of their result."""
-
-        def get_item_part(
-            self,
-            *,
-            item_id: str,
-            part_no: int,
-            include: list[Literal["a.b", "c.d"] | str] | None = None,
-            fields: list[str] | None = None,
-            from_: str | None = None,
-            class_: bool | None = None,
-            order: Literal["asc", "desc"] | str | None = None,
-            x_trace_id: str | None = None,
-            session: str | None = None,
-            retries_: int | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.GetItemPartResponse]: ...
-
-        async def get_item_part_async(
-            self,
-            *,
-            item_id: str,
-            part_no: int,
-            include: list[Literal["a.b", "c.d"] | str] | None = None,
-            fields: list[str] | None = None,
-            from_: str | None = None,
-            class_: bool | None = None,
-            order: Literal["asc", "desc"] | str | None = None,
-            x_trace_id: str | None = None,
-            session: str | None = None,
-            retries_: int | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.GetItemPartResponse]: ...
+    def __init__(self, resource: Items) -> None:
+        self.get_item_part = raw(resource.get_item_part)
+        self.get_item_part_async = raw_async(resource.get_item_part_async)

@@ -17,11 +17,11 @@ from .._runtime.operation import (
     StreamSpec,
     lazy_operation,
 )
+from .._runtime.raw import raw, raw_async
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
-    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -30,13 +30,8 @@ _RUN = Operation(
     method="POST",
     path="/batches/{batch_id}/runs",
     params=(Param("batch_id", "batch_id", "path", "simple", False),),
-    body=None,
-    response=None,
     event="JobEvent",
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
     stream=StreamSpec(
         cursor="seq",
         terminal=frozenset({"job.done", "job.failed"}),
@@ -45,7 +40,6 @@ _RUN = Operation(
         id_field="job.id",
         id_param="job_id",
     ),
-    pagination=None,
 )
 
 
@@ -59,7 +53,7 @@ class Batches:
     def with_raw_response(self) -> BatchesWithRawResponse:
         """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
         for the result the plain method returns."""
-        return cast("BatchesWithRawResponse", Batches(self._core.raw_view()))
+        return BatchesWithRawResponse(Batches(self._core.raw_view()))
 
     def run(
         self,
@@ -118,27 +112,9 @@ class Batches:
         )
 
 
-if TYPE_CHECKING:
+class BatchesWithRawResponse:
+    """The methods of `Batches`, returning a `RawResponse` of their result."""
 
-    class BatchesWithRawResponse:
-        """The methods of `Batches`, returning a `RawResponse` of their result."""
-
-        def run(
-            self,
-            *,
-            batch_id: str,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[EventStream[models.JobEvent]]: ...
-
-        async def run_async(
-            self,
-            *,
-            batch_id: str,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[AsyncEventStream[models.JobEvent]]: ...
+    def __init__(self, resource: Batches) -> None:
+        self.run = raw(resource.run)
+        self.run_async = raw_async(resource.run_async)

@@ -17,11 +17,11 @@ from .._runtime.operation import (
     StreamSpec,
     lazy_operation,
 )
+from .._runtime.raw import raw, raw_async
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
-    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -33,10 +33,7 @@ _CREATE = Operation(
     body=Body("application/json", "json"),
     response="Job",
     event="JobEvent",
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
     stream=StreamSpec(
         cursor="seq",
         terminal=frozenset({"job.done", "job.failed"}),
@@ -45,7 +42,6 @@ _CREATE = Operation(
         id_field="job.id",
         id_param="job_id",
     ),
-    pagination=None,
 )
 
 _GET = Operation(
@@ -58,13 +54,9 @@ _GET = Operation(
         Param("stream", "stream", "query", "form", True),
         Param("x_tenant", "X-Tenant", "header", "simple", False),
     ),
-    body=None,
     response="Job",
     event="JobEvent",
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
     stream=StreamSpec(
         cursor="seq",
         terminal=frozenset({"job.done", "job.failed"}),
@@ -74,7 +66,6 @@ _GET = Operation(
         initial_interval_ms=250,
         max_interval_ms=4000,
     ),
-    pagination=None,
 )
 
 
@@ -88,7 +79,7 @@ class Jobs:
     def with_raw_response(self) -> JobsWithRawResponse:
         """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
         for the result the plain method returns."""
-        return cast("JobsWithRawResponse", Jobs(self._core.raw_view()))
+        return JobsWithRawResponse(Jobs(self._core.raw_view()))
 
     @overload
     def create(
@@ -343,165 +334,11 @@ class Jobs:
         )
 
 
-if TYPE_CHECKING:
+class JobsWithRawResponse:
+    """The methods of `Jobs`, returning a `RawResponse` of their result."""
 
-    class JobsWithRawResponse:
-        """The methods of `Jobs`, returning a `RawResponse` of their result."""
-
-        @overload
-        def create(
-            self,
-            *,
-            task: str,
-            x_tenant: str | None = None,
-            stream: Literal[True],
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[EventStream[models.JobEvent]]: ...
-
-        @overload
-        def create(
-            self,
-            *,
-            task: str,
-            x_tenant: str | None = None,
-            stream: Literal[False] | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Job]: ...
-
-        def create(
-            self,
-            *,
-            task: str,
-            x_tenant: str | None = None,
-            stream: bool | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Job | EventStream[models.JobEvent]]: ...
-
-        @overload
-        async def create_async(
-            self,
-            *,
-            task: str,
-            x_tenant: str | None = None,
-            stream: Literal[True],
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[AsyncEventStream[models.JobEvent]]: ...
-
-        @overload
-        async def create_async(
-            self,
-            *,
-            task: str,
-            x_tenant: str | None = None,
-            stream: Literal[False] | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Job]: ...
-
-        async def create_async(
-            self,
-            *,
-            task: str,
-            x_tenant: str | None = None,
-            stream: bool | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Job | AsyncEventStream[models.JobEvent]]: ...
-
-        @overload
-        def get(
-            self,
-            *,
-            job_id: str,
-            after: int | None = None,
-            x_tenant: str | None = None,
-            stream: Literal[True],
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[EventStream[models.JobEvent]]: ...
-
-        @overload
-        def get(
-            self,
-            *,
-            job_id: str,
-            after: int | None = None,
-            x_tenant: str | None = None,
-            stream: Literal[False] | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Job]: ...
-
-        def get(
-            self,
-            *,
-            job_id: str,
-            after: int | None = None,
-            x_tenant: str | None = None,
-            stream: bool | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Job | EventStream[models.JobEvent]]: ...
-
-        @overload
-        async def get_async(
-            self,
-            *,
-            job_id: str,
-            after: int | None = None,
-            x_tenant: str | None = None,
-            stream: Literal[True],
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[AsyncEventStream[models.JobEvent]]: ...
-
-        @overload
-        async def get_async(
-            self,
-            *,
-            job_id: str,
-            after: int | None = None,
-            x_tenant: str | None = None,
-            stream: Literal[False] | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Job]: ...
-
-        async def get_async(
-            self,
-            *,
-            job_id: str,
-            after: int | None = None,
-            x_tenant: str | None = None,
-            stream: bool | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Job | AsyncEventStream[models.JobEvent]]: ...
+    def __init__(self, resource: Jobs) -> None:
+        self.create = raw(resource.create)
+        self.create_async = raw_async(resource.create_async)
+        self.get = raw(resource.get)
+        self.get_async = raw_async(resource.get_async)

@@ -17,11 +17,11 @@ from .._runtime.operation import (
     StreamSpec,
     lazy_operation,
 )
+from .._runtime.raw import raw, raw_async
 from .._runtime.types import NOT_GIVEN, BackoffStrategy, CallOptions, NotGiven, RetryConfig
 
 if TYPE_CHECKING:
     from .. import models
-    from .._runtime.raw import RawResponse
     from .._runtime.sse import AsyncEventStream, EventStream
 
 
@@ -29,32 +29,20 @@ _CREATE = Operation(
     operation_id="createCompletion",
     method="POST",
     path="/completions",
-    params=(),
     body=Body("application/json", "json"),
     response="Completion",
     event="CompletionEvent",
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
     stream=StreamSpec(cursor="seq", terminal=frozenset({"done"})),
-    pagination=None,
 )
 
 _TICKS = Operation(
     operation_id="streamTicks",
     method="GET",
     path="/ticks",
-    params=(),
-    body=None,
-    response=None,
     event="StreamTicksEvent",
-    errors=(),
     security=None,
-    timeout_ms=None,
-    retries=None,
     stream=StreamSpec(sentinel="[DONE]"),
-    pagination=None,
 )
 
 
@@ -68,7 +56,7 @@ class Completions:
     def with_raw_response(self) -> CompletionsWithRawResponse:
         """The same methods, returning a `RawResponse`: `status_code`, `headers`, and `parse()`
         for the result the plain method returns."""
-        return cast("CompletionsWithRawResponse", Completions(self._core.raw_view()))
+        return CompletionsWithRawResponse(Completions(self._core.raw_view()))
 
     @overload
     def create(
@@ -229,95 +217,11 @@ class Completions:
         )
 
 
-if TYPE_CHECKING:
+class CompletionsWithRawResponse:
+    """The methods of `Completions`, returning a `RawResponse` of their result."""
 
-    class CompletionsWithRawResponse:
-        """The methods of `Completions`, returning a `RawResponse` of their result."""
-
-        @overload
-        def create(
-            self,
-            *,
-            prompt: str,
-            stream: Literal[True],
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[EventStream[models.CompletionEvent]]: ...
-
-        @overload
-        def create(
-            self,
-            *,
-            prompt: str,
-            stream: Literal[False] | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Completion]: ...
-
-        def create(
-            self,
-            *,
-            prompt: str,
-            stream: bool | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Completion | EventStream[models.CompletionEvent]]: ...
-
-        @overload
-        async def create_async(
-            self,
-            *,
-            prompt: str,
-            stream: Literal[True],
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[AsyncEventStream[models.CompletionEvent]]: ...
-
-        @overload
-        async def create_async(
-            self,
-            *,
-            prompt: str,
-            stream: Literal[False] | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Completion]: ...
-
-        async def create_async(
-            self,
-            *,
-            prompt: str,
-            stream: bool | None = None,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[models.Completion | AsyncEventStream[models.CompletionEvent]]: ...
-
-        def ticks(
-            self,
-            *,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[EventStream[models.StreamTicksEvent]]: ...
-
-        async def ticks_async(
-            self,
-            *,
-            server_url: str | None = None,
-            timeout_ms: int | None = None,
-            http_headers: Mapping[str, str] | None = None,
-            retries: RetryConfig | None = None,
-        ) -> RawResponse[AsyncEventStream[models.StreamTicksEvent]]: ...
+    def __init__(self, resource: Completions) -> None:
+        self.create = raw(resource.create)
+        self.create_async = raw_async(resource.create_async)
+        self.ticks = raw(resource.ticks)
+        self.ticks_async = raw_async(resource.ticks_async)
