@@ -27,7 +27,7 @@ from .maintenance.surface import SURFACE_FILE
 from .output import run_cache
 from .output.background import Prepared
 from .output.cache import Cache
-from .problems import Policy, Problem, SpecError
+from .problems import Policy, Problem, SpecError, refused
 from .report import Coverage, coverage
 from .timings import Timings
 
@@ -113,9 +113,9 @@ def run(spec: Path, options: Options, previous: Previous | None, *, cache: Cache
 
 def _check_names(options: Options) -> None:
     if not _PACKAGE.match(options.package):
-        raise SpecError([Problem("error", "", f"package name {options.package!r} is not a valid lowercase Python package name")])
+        raise refused(f"package name {options.package!r} is not a valid lowercase Python package name")
     if options.dist_name is not None and not _DIST.match(options.dist_name):
-        raise SpecError([Problem("error", "", f"project name {options.dist_name!r} is not a valid distribution name")])
+        raise refused(f"project name {options.dist_name!r} is not a valid distribution name")
 
 
 def _build_and_emit(doc: Document, options: Options, previous: Previous | None, validation: BackgroundValidation, *,

@@ -23,6 +23,8 @@ class Finding(str, Enum):
     UNSUPPORTED = "unsupported"  # an extension or scheme the generator cannot honour; ignored
     CLASH = "clash"  # two names of the spec would give one Python name; one is renamed
     IGNORED = "ignored"  # a part an SDK has no use for (webhooks, headers the SDK sets)
+    CONVERTED = "converted"  # the spec was rewritten on load (Swagger 2.0 → OpenAPI 3.0)
+    TRUNCATED = "truncated"  # a long list of findings was cut short
 
 
 # The level of each finding in a normal run. `--strict` makes every warning an error.
@@ -36,6 +38,8 @@ LEVELS: Mapping[Finding, Level] = {
     Finding.UNSUPPORTED: "warning",
     Finding.CLASH: "warning",
     Finding.IGNORED: "note",
+    Finding.CONVERTED: "note",
+    Finding.TRUNCATED: "note",
 }
 
 
@@ -109,6 +113,19 @@ class Reporter:
         if finding is Finding.DROPPED:
             extra.setdefault("drops_operation", True)
         self.problems.append(self._make(self.policy.level(finding), pointer, message, finding=finding.value, **extra))
+
+
+def finding(make: Callable[..., Problem], finding: Finding, pointer: str, message: str, **extra: Any) -> Problem:
+    """A problem reporting `finding` at its normal level (the run's `Policy` applies later),
+    placed by `make` (`Document.problem` or `Document.source_problem`)."""
+    if finding is Finding.DEGRADED:
+        extra.setdefault("kind", "degraded")
+    return make(LEVELS[finding], pointer, message, finding=finding.value, **extra)
+
+
+def refused(message: str, file: str = "", line: int | None = None) -> SpecError:
+    """The error that stops a run at once: the spec (or an option) cannot be read at all."""
+    return SpecError([Problem(LEVELS[Finding.UNREADABLE], "", message, file, line, finding=Finding.UNREADABLE.value)])
 
 
 class SpecError(Exception):

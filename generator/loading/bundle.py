@@ -30,7 +30,7 @@ from typing import Any
 
 from .. import naming
 from .source import MAX_BYTES, MAX_DEPTH, PointerMap, Source, parse_source
-from ..problems import MISSING, Problem, SpecError, pointer_get, pointer_join
+from ..problems import LEVELS, MISSING, Finding, Problem, SpecError, pointer_get, pointer_join
 
 UNRESOLVED = "x-sdkgen-unresolved-ref"
 
@@ -96,7 +96,7 @@ class _Bundler:
 
     def _walk(self, node: Any, src: Source, fptr: str, optr: str, ctx: str, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            self._problem("error", src, fptr, f"the document nests deeper than {MAX_DEPTH} levels (or an alias loops)")
+            self._problem(Finding.UNREADABLE, src, fptr, f"the document nests deeper than {MAX_DEPTH} levels (or an alias loops)")
             return {}
         if ctx == "data":
             return node  # examples and defaults are data: never followed, never changed
@@ -142,7 +142,7 @@ class _Bundler:
             return out
         marker = (tsrc.location, fragment)
         if marker in self.inlining:
-            self._problem("error", src, pointer_join(fptr, "$ref"), f"$ref {ref!r} refers back to itself through non-schema objects")
+            self._problem(Finding.UNREADABLE, src, pointer_join(fptr, "$ref"), f"$ref {ref!r} refers back to itself through non-schema objects")
             return {}
         self.inlining.append(marker)
         try:
@@ -195,12 +195,12 @@ class _Bundler:
                 ) -> tuple[Source, str, Any] | None:
         """(source, fragment pointer, node) of a ref, or None (with a problem unless quiet).
         A missing target of a schema ref is a degraded (untyped) schema."""
-        outcome, kind = ("typed as Any", "degraded") if schema else ("left out", "")
+        outcome, kind = ("typed as Any", Finding.DEGRADED) if schema else ("left out", Finding.LOOSENED)
         address, _, fragment = ref.partition("#")
         fragment = urllib.parse.unquote(fragment)
         if fragment and not fragment.startswith("/"):
             if not quiet:
-                self._problem("warning", src, ref_ptr, f"$ref {ref!r}: only JSON pointer fragments are supported; {outcome}", kind)
+                self._problem(kind, src, ref_ptr, f"$ref {ref!r}: only JSON pointer fragments are supported; {outcome}")
             return None
         if not address:
             tsrc: Source | None = src
@@ -211,23 +211,23 @@ class _Bundler:
         node = _get(tsrc.data, fragment)
         if node is _MISSING:
             if not quiet:
-                self._problem("warning", src, ref_ptr, f"$ref {ref!r} points to nothing in {tsrc.key}; {outcome}", kind)
+                self._problem(kind, src, ref_ptr, f"$ref {ref!r} points to nothing in {tsrc.key}; {outcome}")
             return None
         return tsrc, fragment, node
 
     def _source(self, address: str, src: Source, ref_ptr: str, quiet: bool, text_ok: bool, outcome: str,
-                kind: str) -> Source | None:
+                kind: Finding) -> Source | None:
         base_is_url = "://" in src.location
         scheme = urllib.parse.urlparse(address).scheme
         if scheme and len(scheme) > 1 or base_is_url:  # a URL (a one-letter scheme is a Windows drive)
             location = urllib.parse.urljoin(src.location, address) if base_is_url else address
             if urllib.parse.urlparse(location).scheme not in ("http", "https"):
                 if not quiet:
-                    self._problem("error", src, ref_ptr, f"$ref {address!r}: only relative file refs and http(s) URLs are supported")
+                    self._problem(Finding.UNREADABLE, src, ref_ptr, f"$ref {address!r}: only relative file refs and http(s) URLs are supported")
                 return None
             if not self.allow_remote:
                 if not quiet:
-                    self._problem("error", src, ref_ptr, f"remote $ref {location!r} refused; pass --allow-remote-refs to fetch it")
+                    self._problem(Finding.UNREADABLE, src, ref_ptr, f"remote $ref {location!r} refused; pass --allow-remote-refs to fetch it")
                 return None
             return self._fetch(location, src, ref_ptr, quiet)
         path = (Path(src.location).parent / urllib.parse.unquote(address)).resolve()
@@ -239,20 +239,20 @@ class _Bundler:
             path.relative_to(self.ref_root)
         except ValueError:
             if not quiet:
-                self._problem("error", src, ref_ptr, f"$ref {address!r} leaves the ref root {self.ref_root} "
+                self._problem(Finding.UNREADABLE, src, ref_ptr, f"$ref {address!r} leaves the ref root {self.ref_root} "
                                                      "(pass --ref-root to allow a wider folder)")
             return None
         key = os.path.normpath(os.path.join(os.path.dirname(src.key), urllib.parse.unquote(address))) \
             if "://" not in src.key else location
         if not path.is_file():
             if not quiet:
-                self._problem("warning", src, ref_ptr, f"$ref {address!r}: file {key} not found; {outcome}", kind)
+                self._problem(kind, src, ref_ptr, f"$ref {address!r}: file {key} not found; {outcome}")
             return None
         try:
             raw = path.read_bytes()
         except OSError as exc:
             if not quiet:
-                self._problem("error", src, ref_ptr, f"$ref {address!r}: cannot read {path}: {exc.strerror}")
+                self._problem(Finding.UNREADABLE, src, ref_ptr, f"$ref {address!r}: cannot read {path}: {exc.strerror}")
             return None
         return self._parsed(raw, key, location, src, ref_ptr, quiet, text_ok and path.suffix.lower() not in _TEXT_SUFFIXES)
 
@@ -265,7 +265,7 @@ class _Bundler:
                 raw = response.read(MAX_BYTES + 1)
         except Exception as exc:  # noqa: BLE001 - any network failure is a problem to report
             if not quiet:
-                self._problem("error", src, ref_ptr, f"cannot fetch $ref {url!r}: {exc}")
+                self._problem(Finding.UNREADABLE, src, ref_ptr, f"cannot fetch $ref {url!r}: {exc}")
             return None
         return self._parsed(raw, url, url.split("#")[0], src, ref_ptr, quiet, False)
 
@@ -280,7 +280,7 @@ class _Bundler:
                 if not quiet:
                     for p in exc.problems:
                         self.problems.append(p)
-                    self._problem("error", src, ref_ptr, f"$ref target {key} cannot be read")
+                    self._problem(Finding.UNREADABLE, src, ref_ptr, f"$ref target {key} cannot be read")
                 return None
         self.sources[key] = source
         self.by_location[location] = source
@@ -296,15 +296,17 @@ class _Bundler:
                 continue  # a plain-name anchor; left to the validator
             if _get(tree, fragment) is _MISSING:
                 file, in_file = self.map.resolve(pointer_join(optr, "$ref"))
-                outcome, kind = ("typed as Any", "degraded") if schema else ("left out", "")
-                self.problems.append(Problem("warning", in_file, f"$ref {ref!r} points to nothing; {outcome}",
+                outcome, kind = ("typed as Any", Finding.DEGRADED) if schema else ("left out", Finding.LOOSENED)
+                self.problems.append(Problem(LEVELS[kind], in_file, f"$ref {ref!r} points to nothing; {outcome}",
                                              file, self.sources[file].line_of(in_file) if file in self.sources else None,
-                                             kind=kind))
+                                             kind="degraded" if kind is Finding.DEGRADED else "", finding=kind.value))
                 node.clear()
                 node[UNRESOLVED] = ref
 
-    def _problem(self, level: Any, src: Source, ptr: str, message: str, kind: str = "") -> None:
-        self.problems.append(Problem(level, ptr, message, src.key, src.line_of(ptr), kind=kind))
+    def _problem(self, finding: Finding, src: Source, ptr: str, message: str) -> None:
+        kind = "degraded" if finding is Finding.DEGRADED else ""
+        self.problems.append(Problem(LEVELS[finding], ptr, message, src.key, src.line_of(ptr), kind=kind,
+                                     finding=finding.value))
 
 
 _MISSING = object()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..problems import Problem, SpecError
+from ..problems import refused
 
 MAX_NODES = 2_000_000  # far above the largest real specs (OpenAI's 3 MB spec has ~400k)
 MAX_DEPTH = 200  # real specs nest a few dozen levels at most
@@ -22,10 +22,10 @@ def check_shape(data: Any, name: str) -> None:
         node, depth = stack.pop()
         nodes += 1
         if nodes > MAX_NODES:
-            raise SpecError([Problem("error", "", f"spec expands to more than {MAX_NODES:,} values "
-                                     "(YAML aliases repeated into a huge tree?); refused", name)])
+            raise refused(f"spec expands to more than {MAX_NODES:,} values "
+                          "(YAML aliases repeated into a huge tree?); refused", name)
         if depth > MAX_DEPTH:
-            raise SpecError([Problem("error", "", f"spec nests deeper than {MAX_DEPTH} levels; refused", name)])
+            raise refused(f"spec nests deeper than {MAX_DEPTH} levels; refused", name)
         if isinstance(node, dict):
             stack.extend((v, depth + 1) for v in node.values())
         elif isinstance(node, list):

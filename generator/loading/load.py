@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..problems import Problem, SpecError
+from ..problems import Finding, finding, refused
 from .bundle import bundle
 from .source import Document, read_source
 from .swagger2 import convert
@@ -35,7 +35,7 @@ def load(path: str | Path, *, allow_remote_refs: bool = False, ref_root: str | P
     path = Path(path)
     root = read_source(path, str(path))
     if not isinstance(root.data, dict):
-        raise SpecError([Problem("error", "", "spec root must be a mapping", str(path), 1)])
+        raise refused("spec root must be a mapping", str(path), 1)
     root_dir = Path(ref_root) if ref_root is not None else path.resolve().parent.parent
     version = str(root.data.get("openapi") or root.data.get("swagger") or "")
     is_v2 = version.startswith("2")
@@ -49,6 +49,7 @@ def load(path: str | Path, *, allow_remote_refs: bool = False, ref_root: str | P
         converted, convert_map, notes = convert(bundled)
         doc.data = converted
         doc._convert_map = convert_map
-        doc.load_problems.append(doc.source_problem("note", "/swagger", "Swagger 2.0 document converted to OpenAPI 3.0 on load"))
-        doc.load_problems.extend(doc.source_problem(level, ptr, msg) for level, ptr, msg in notes)
+        doc.load_problems.append(finding(doc.source_problem, Finding.CONVERTED, "/swagger",
+                                         "Swagger 2.0 document converted to OpenAPI 3.0 on load"))
+        doc.load_problems.extend(finding(doc.source_problem, kind, ptr, msg) for kind, ptr, msg in notes)
     return doc

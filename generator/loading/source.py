@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ..problems import Level, Problem, SpecError, pointer_join
+from ..problems import Level, Problem, pointer_join, refused
 from .limits import check_shape
 
 try:  # the C parser is many times faster on large specs
@@ -155,21 +155,21 @@ def read_source(path: Path, key: str) -> Source:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SpecError([Problem("error", "", f"cannot read spec: {exc.strerror}", key)]) from None
+        raise refused(f"cannot read spec: {exc.strerror}", key) from None
     return parse_source(raw, key, str(path.resolve()))
 
 
 def parse_source(raw: bytes, key: str, location: str) -> Source:
     if len(raw) > MAX_BYTES:
-        raise SpecError([Problem("error", "", f"spec is larger than {MAX_BYTES} bytes", key)])
+        raise refused(f"spec is larger than {MAX_BYTES} bytes", key)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SpecError([Problem("error", "", f"spec is not UTF-8 ({exc.reason} at byte {exc.start})", key)]) from None
+        raise refused(f"spec is not UTF-8 ({exc.reason} at byte {exc.start})", key) from None
     try:
         data = _parse(text, key)
     except RecursionError:
-        raise SpecError([Problem("error", "", "spec nests too deeply to parse; refused", key)]) from None
+        raise refused("spec nests too deeply to parse; refused", key) from None
     check_shape(data, key)
     return Source(key, text, data, location)
 
@@ -180,7 +180,7 @@ def _parse(text: str, name: str) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise SpecError([Problem("error", "", f"invalid JSON: {exc.msg}", name, exc.lineno)]) from None
+            raise refused(f"invalid JSON: {exc.msg}", name, exc.lineno) from None
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
@@ -190,7 +190,7 @@ def _parse(text: str, name: str) -> Any:
         context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
         if context and context_mark is not None:
             problem += f" ({context} at line {context_mark.line + 1})"
-        raise SpecError([Problem("error", "", f"invalid YAML: {problem}", name, line)]) from None
+        raise refused(f"invalid YAML: {problem}", name, line) from None
 
 
 def _line_map(text: str) -> dict[str, int]:

@@ -22,7 +22,7 @@ Conversion rules:
   `discriminator` → `{propertyName: …}`.
 
 Returns the new tree, a map from its pointers to the 2.0 pointers (so problems point at what the
-user wrote) and notes as (level, 2.0 pointer, message).
+user wrote) and notes as (finding, 2.0 pointer, message).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import copy
 from typing import Any
 
 from .source import PointerMap
-from ..problems import Level, pointer_join
+from ..problems import Finding, pointer_join
 
 _REFS = {"#/definitions/": "#/components/schemas/", "#/responses/": "#/components/responses/"}
 _PARAM_FIELDS = ("type", "format", "items", "collectionFormat", "default", "maximum", "exclusiveMaximum",
@@ -41,7 +41,7 @@ _FLOWS = {"implicit": "implicit", "password": "password", "application": "client
           "accessCode": "authorizationCode"}
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
 
-Note = tuple[Level, str, str]
+Note = tuple[Finding, str, str]
 
 
 def convert(src: dict[str, Any]) -> tuple[dict[str, Any], PointerMap, list[Note]]:
@@ -152,7 +152,7 @@ class _Converter:
             if key.startswith("x-"):
                 out[key] = copy.deepcopy(value)
         if "schemes" in op:
-            self.notes.append(("note", pointer_join(ptr, "schemes"), "per-operation schemes are ignored; the SDK's server decides"))
+            self.notes.append((Finding.IGNORED, pointer_join(ptr, "schemes"), "per-operation schemes are ignored; the SDK's server decides"))
         merged: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
         for p_ptr, param in shared + self._param_list(op.get("parameters"), pointer_join(ptr, "parameters")):
             merged[(str(param.get("name")), str(param.get("in")))] = (p_ptr, param)
@@ -203,7 +203,7 @@ class _Converter:
                 out["style"], out["explode"] = "pipeDelimited", False
             else:
                 if fmt == "tsv":
-                    self.notes.append(("warning", pointer_join(old, "collectionFormat"),
+                    self.notes.append((Finding.ASSUMED, pointer_join(old, "collectionFormat"),
                                        "collectionFormat tsv has no OpenAPI 3 equivalent; sent comma-separated"))
                 out["style"] = "form" if location in ("query", "cookie") else "simple"
                 out["explode"] = False

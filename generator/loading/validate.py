@@ -10,7 +10,7 @@ from openapi_spec_validator import (
     OpenAPIV31SpecValidator,
 )
 
-from ..problems import Finding, Policy, Problem, pointer_join
+from ..problems import Finding, Policy, Problem, finding, pointer_join
 from .source import Document
 
 MAX_FINDINGS = 200
@@ -35,7 +35,7 @@ def validate(doc: Document, *, strict: bool) -> list[Problem]:
     elif version.startswith("2"):
         cls = OpenAPIV2SpecValidator
     else:
-        return [*doc.load_problems, doc.source_problem("error", "", f"unsupported or missing OpenAPI version {version!r} (need 2.0, 3.0.x or 3.1.x)")]
+        return [*doc.load_problems, finding(doc.source_problem, Finding.UNREADABLE, "", f"unsupported or missing OpenAPI version {version!r} (need 2.0, 3.0.x or 3.1.x)")]
     # what loading found (dangling refs, conversion notes) is as strict as the validator
     problems: list[Problem] = policy.apply(doc.load_problems)
     found = 0
@@ -53,7 +53,7 @@ def validate(doc: Document, *, strict: bool) -> list[Problem]:
             problems.append(doc.source_problem(level, pointer, message, finding=invalid))
             found += 1
             if found >= MAX_FINDINGS:
-                problems.append(doc.source_problem("note", "", f"validator findings cut at {MAX_FINDINGS}"))
+                problems.append(finding(doc.source_problem, Finding.TRUNCATED, "", f"validator findings cut at {MAX_FINDINGS}"))
                 break
     except Exception as exc:  # the validator itself fails on some broken refs
         problems.append(doc.source_problem(level, "", f"spec validator could not finish: {_short(str(exc))}", finding=invalid))

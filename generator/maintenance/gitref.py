@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 
-from ..problems import Problem, SpecError
+from ..problems import refused
 
 
 @contextmanager
@@ -27,11 +27,11 @@ def spec_at(ref: str, spec: Path) -> Iterator[Path]:
         detail = getattr(exc, "stderr", b"") or str(exc)
         if isinstance(detail, bytes):
             detail = detail.decode("utf-8", "replace")
-        raise SpecError([Problem("error", "", f"cannot read {spec.name} at {ref!r}: {detail.strip()}", str(spec))]) from None
+        raise refused(f"cannot read {spec.name} at {ref!r}: {detail.strip()}", str(spec)) from None
     with tempfile.TemporaryDirectory(prefix="sdkgen-base-") as tmp:
         with tarfile.open(fileobj=BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")
         old = Path(tmp) / spec.relative_to(top)
         if not old.is_file():
-            raise SpecError([Problem("error", "", f"{spec.relative_to(top)} does not exist at {ref!r}", str(spec))])
+            raise refused(f"{spec.relative_to(top)} does not exist at {ref!r}", str(spec))
         yield old
