@@ -126,6 +126,36 @@ def cold_first_ours(base, mark, extra):
     stream.close()
 
 
+def cold_first_ours_delta(base, mark, extra):
+    """A resumed stream (``starting_after=0``): its first event is a ``response.output_text.delta``."""
+    from mka1 import SDK
+
+    mark("import")
+    sdk = SDK(bearer_auth=TOKEN, server_url=base)
+    mark("ctor")
+    stream = sdk.llm.responses.get(response_id="resp_n10", stream=True, starting_after=0)
+    first = next(iter(stream))
+    assert first.type == "response.output_text.delta", first
+    mark("call")
+    stream.close()
+
+
+def cold_first_httpx_sse_delta(base, mark, extra):
+    import json
+
+    import httpx
+    from httpx_sse import connect_sse
+
+    mark("import")
+    client = httpx.Client()
+    mark("ctor")
+    params = {"stream": "true", "starting_after": "0"}
+    with connect_sse(client, "GET", f"{base}/api/v1/llm/responses/resp_n10", params=params) as source:
+        first = json.loads(next(iter(source.iter_sse())).data)
+        assert first["type"] == "response.output_text.delta", first
+        mark("call")
+
+
 def cold_first_httpx_sse(base, mark, extra):
     import json
 

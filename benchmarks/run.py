@@ -20,6 +20,8 @@ Comparisons (ratios are taken within a round, then summarised over rounds):
 6. First event and first get (``--only first``): a fresh process to its first streamed event
    (ours vs httpx-sse + json.loads and a minimal ``iter_lines`` parser), and to its first
    ``get`` (ours vs the same call by hand: httpx + our ``ResponseObject.model_validate_json``).
+   A stream opens with ``response.created`` (a whole ResponseObject); the ``-delta`` variants
+   resume one (``starting_after=0``), so the first event is a small delta.
 
 Every client measurement runs in a fresh process with its variant's own venv; the server runs
 in another process. See ``benchmarks/RESULTS.md`` for the figures and how to read them.
@@ -327,6 +329,7 @@ def concurrent_round(run: Run, r: int) -> None:
 
 # Section "first": fresh processes, measured as cold starts (spawn -> the first event or result).
 FIRST_VARIANTS = [("first-ours", "ours"), ("first-httpx-sse", "httpx-sse"), ("first-min-lines", "ours"),
+                  ("first-ours-delta", "ours"), ("first-httpx-sse-delta", "httpx-sse"),
                   ("ours", "ours"), ("httpx-pydantic", "ours")]
 
 
