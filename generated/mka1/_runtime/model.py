@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import threading
 import types
 import typing
 from enum import Enum
@@ -318,6 +319,9 @@ class _Choices:
         return core_schema.tagged_union_schema(out, discriminator=self.key)
 
 
+_LEARNING = threading.RLock()
+
+
 class _Dispatched:
     """A union of models told apart by a tag, parsed as events: each member's module is imported
     on first sight of its tag (the generator lists the tags in ``models._DISPATCH``), so a
@@ -343,12 +347,17 @@ class _Dispatched:
     def tags(self) -> tuple[str, dict[Any, type[pydantic.BaseModel]]]:
         return self.key, {tag: classes[0] for tag, classes in self._seen.items()}
 
-    def learn(self, tag: Any) -> bool:
-        """Import the members of ``tag``; False when it is not a tag of the union or is known."""
-        if not isinstance(tag, (str, int)) or isinstance(tag, bool) or tag in self._seen or tag not in self.names:
+    def learn(self, tag: Any, tried: TypeAdapter[Any] | None) -> bool:
+        """Import the members of ``tag``; whether the event is worth parsing again (False when
+        ``tag`` is not a tag of the union, or was known to the validator ``tried``)."""
+        if not isinstance(tag, (str, int)) or isinstance(tag, bool) or tag not in self.names:
             return False
-        self._seen[tag] = tuple(self._get(name) for name in self.names[tag])
-        self.adapter = TypeAdapter(typing.Annotated[Any, _Choices(self.key, dict(self._seen))])
+        with _LEARNING:  # streams read in other threads may meet a new tag at the same time
+            if tag in self._seen:
+                return self.adapter is not tried  # learnt meanwhile, in another thread
+            seen = {**self._seen, tag: tuple(self._get(name) for name in self.names[tag])}
+            self.adapter = TypeAdapter(typing.Annotated[Any, _Choices(self.key, seen)])
+            self._seen = seen
         return True
 
 
@@ -497,7 +506,7 @@ class Models:
             value = adapter.validate_json(data)
         except ValidationError as exc:
             if entry.__class__ is _Dispatched:
-                return self._first_of_tag(entry, data, event, strict, exc)  # type: ignore[arg-type]
+                return self._first_of_tag(entry, data, event, strict, exc, adapter)  # type: ignore[arg-type]
             payload = json.loads(data)
             key, table = entry.tags()
             if not strict and table and isinstance(payload, dict) and payload.get(key) not in table:
@@ -507,14 +516,15 @@ class Models:
         return value.root if entry.unwrap else value
 
     def _first_of_tag(
-        self, entry: _Dispatched, data: str, event: str | None, strict: bool, exc: ValidationError | None
+        self, entry: _Dispatched, data: str, event: str | None, strict: bool, exc: ValidationError | None,
+        tried: TypeAdapter[Any] | None = None,
     ) -> Any:
         """An event of a dispatched union that its validator did not take: a tag seen for the
         first time (its members are imported, and the event parsed again), an unknown tag
         (``UnknownEvent``), or drift (tolerated as for any body)."""
         payload = json.loads(data)
         tag: Any = payload.get(entry.key) if isinstance(payload, dict) else None
-        if entry.learn(tag):
+        if entry.learn(tag, tried):
             return self.parse_event(entry.name, data, event, strict)
         known = isinstance(tag, (str, int)) and not isinstance(tag, bool) and tag in entry.names
         if not strict and isinstance(payload, dict) and not known:
