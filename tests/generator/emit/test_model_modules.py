@@ -397,6 +397,26 @@ def test_dispatched_events_keep_their_errors(models: ModuleType) -> None:
     assert type(parser.parse_event("Event", '{"type": "zzz"}', "zzz")).__name__ == "UnknownEvent"
 
 
+def test_a_dispatched_event_drifting_on_first_sight_is_tolerated(models: ModuleType) -> None:
+    from split_sdk._runtime.model import Models
+
+    parser = Models(PACKAGE + ".models", logging.getLogger("split"))
+    drifted = parser.parse_event("Event", '{"type": "a", "n": "many"}', "a")  # its tag is new, its n wrong
+    assert type(drifted).__name__ == "EvA" and drifted.n == "many"
+
+
+def test_threads_meeting_new_tags_at_once_all_get_their_members(models: ModuleType) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from split_sdk._runtime.model import Models
+
+    parser = Models(PACKAGE + ".models", logging.getLogger("split"))
+    payloads = ['{"type": "a", "n": 1}', '{"type": "b"}'] * 50
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda data: type(parser.parse_event("Event", data, None)).__name__, payloads))
+    assert got == ["EvA", "EvB"] * 50
+
+
 def test_models_package_lookup(models: ModuleType) -> None:
     assert "Holder" in dir(models) and "Holder" in models.__all__
     with pytest.raises(AttributeError):
