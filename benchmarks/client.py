@@ -97,6 +97,97 @@ def cold_anatomy(base, mark, extra):
     mark("call")
 
 
+def cold_httpx_pydantic(base, mark, extra):
+    """The same first ``get`` written by hand: httpx and the SDK's own ``ResponseObject``."""
+    import httpx
+    from mka1.models import ResponseObject
+
+    mark("import")
+    client = httpx.Client()
+    mark("ctor")
+    res = ResponseObject.model_validate_json(client.get(f"{base}/api/v1/llm/responses/{RESPONSE_ID}").content)
+    assert res.id == RESPONSE_ID
+    mark("call")
+
+
+# First streamed event in a fresh process ("call" is the first event in hand).
+
+
+def cold_first_ours(base, mark, extra):
+    from mka1 import SDK
+
+    mark("import")
+    sdk = SDK(bearer_auth=TOKEN, server_url=base)
+    mark("ctor")
+    stream = sdk.llm.responses.get(response_id="resp_n10", stream=True)
+    first = next(iter(stream))
+    assert first.type == "response.created", first
+    mark("call")
+    stream.close()
+
+
+def cold_first_ours_delta(base, mark, extra):
+    """A resumed stream (``starting_after=0``): its first event is a ``response.output_text.delta``."""
+    from mka1 import SDK
+
+    mark("import")
+    sdk = SDK(bearer_auth=TOKEN, server_url=base)
+    mark("ctor")
+    stream = sdk.llm.responses.get(response_id="resp_n10", stream=True, starting_after=0)
+    first = next(iter(stream))
+    assert first.type == "response.output_text.delta", first
+    mark("call")
+    stream.close()
+
+
+def cold_first_httpx_sse_delta(base, mark, extra):
+    import json
+
+    import httpx
+    from httpx_sse import connect_sse
+
+    mark("import")
+    client = httpx.Client()
+    mark("ctor")
+    params = {"stream": "true", "starting_after": "0"}
+    with connect_sse(client, "GET", f"{base}/api/v1/llm/responses/resp_n10", params=params) as source:
+        first = json.loads(next(iter(source.iter_sse())).data)
+        assert first["type"] == "response.output_text.delta", first
+        mark("call")
+
+
+def cold_first_httpx_sse(base, mark, extra):
+    import json
+
+    import httpx
+    from httpx_sse import connect_sse
+
+    mark("import")
+    client = httpx.Client()
+    mark("ctor")
+    with connect_sse(client, "GET", f"{base}/api/v1/llm/responses/resp_n10", params={"stream": "true"}) as source:
+        first = json.loads(next(iter(source.iter_sse())).data)
+        assert first["type"] == "response.created", first
+        mark("call")
+
+
+def cold_first_min_lines(base, mark, extra):
+    import json
+
+    import httpx
+
+    mark("import")
+    client = httpx.Client()
+    mark("ctor")
+    with client.stream("GET", f"{base}/api/v1/llm/responses/resp_n10", params={"stream": "true"}) as response:
+        for line in response.iter_lines():
+            if line.startswith("data:"):
+                first = json.loads(line[5:])
+                break
+        assert first["type"] == "response.created", first
+        mark("call")
+
+
 def cold_openai(base, mark, extra):
     import openai
 

@@ -18,7 +18,7 @@ def brief(section: str, r: dict[str, Any]) -> str:
         return f"{r['events_per_s']:,.0f} ev/s, {r['cpu_us_per_event']:.1f} µs CPU/ev, RSS +{r['rss_growth'] / MB:.1f} MB{flag}"
     if section == "warm":
         return f"{r['cpu_us']:.0f} µs CPU/call, {r['median_us']:.0f} µs median ({r['result_type']})"
-    if section == "cold":
+    if section in ("cold", "first"):
         return f"{r['spawn_to_call_s'] * 1000:.0f} ms to first call, RSS {r['rss_call'] / MB:.1f} MB"
     if section == "concurrent":
         return (f"{r['concurrency']} calls at once: first batch {r['first_batch_s']:.2f}s, "
@@ -206,6 +206,60 @@ def _stages(w: Callable[[str], None], sub: list[dict[str, Any]], wall: dict[str,
         w(f"| {n} | {m:.3f} | {f'{m / opc:.2f}' if opc else '—'} |")
 
 
+FIRST_ORDER = ["first-ours", "first-httpx-sse", "first-min-lines", "first-ours-delta", "first-httpx-sse-delta",
+               "ours", "httpx-pydantic"]
+FIRST_NAMES = {
+    "first-ours": "**ours**: first event of `sdk.llm.responses.get(..., stream=True)` (typed)",
+    "first-httpx-sse": "httpx-sse `connect_sse().iter_sse()` + json.loads: first event (untyped)",
+    "first-min-lines": "minimal parser: httpx `iter_lines()` + json.loads: first event (untyped)",
+    "first-ours-delta": "**ours**, resumed stream (`starting_after=0`): first event, a delta (typed)",
+    "first-httpx-sse-delta": "httpx-sse + json.loads, resumed stream: first event, a delta (untyped)",
+    "ours": "**ours**: first `sdk.llm.responses.get(response_id=...)`",
+    "httpx-pydantic": "by hand: httpx + our `ResponseObject.model_validate_json`: first get",
+}
+# (ours, baseline, goal label, bound)
+FIRST_GOALS = (
+    ("first-ours", "first-httpx-sse", "first streamed event in a fresh process ÷ httpx-sse + json.loads (15.5)", 1.6),
+    ("first-ours", "first-min-lines", "first streamed event in a fresh process ÷ minimal `iter_lines` parser (15.5)", 1.6),
+    ("first-ours-delta", "first-httpx-sse-delta",
+     "first streamed event, a delta (resumed stream), fresh process ÷ httpx-sse + json.loads (15.5)", 1.6),
+    ("ours", "httpx-pydantic", "cold start to the first `get` ÷ httpx + our `ResponseObject` by hand (15.5)", 1.15),
+)
+
+
+def _first_goals(w: Callable[[str], None], first: list[dict[str, Any]]) -> None:
+    spawn = {v: per_round(first, v, lambda r: r["spawn_to_call_s"]) for v in _variants(first)}
+    cpu = {v: per_round(first, v, lambda r: r["cpu_to_call_s"]) for v in _variants(first)}
+    for ours, base, label, bound in FIRST_GOALS:
+        if ours not in spawn or base not in spawn:
+            continue
+        vals = ratios(spawn[ours], spawn[base])
+        w(f"| {label} | ≤ {bound:g} | {summary(vals)} | {_verdict(med(vals), lambda x, b=bound: x <= b)} |")
+        vals = ratios(cpu[ours], cpu.get(base, {}))
+        w(f"| the same, CPU to it (less noisy) | ≤ {bound:g} | {summary(vals)} | "
+          f"{_verdict(med(vals), lambda x, b=bound: x <= b)} |")
+
+
+def _first_section(w: Callable[[str], None], first: list[dict[str, Any]], s: dict[str, Any]) -> None:
+    if not first:
+        return
+    w("## 6. First streamed event, first get\n")
+    w(f"A new process per sample ({s['cold_repeats']} per variant per round, order rotated), as in section 3. "
+      "\"Spawn → first\" runs from just before the parent spawns python to the first event in hand (a "
+      "12-event stream whose first event is `response.created`, carrying a ResponseObject) or to the first "
+      "`get` done; the `-delta` rows resume the stream (`starting_after=0`), so their first event is a small "
+      "`response.output_text.delta`. The baselines import what they use; the hand-written `get` uses our own "
+      "`ResponseObject` model, so pydantic's import and that model's validator are in both.\n")
+    w("| client | spawn → first (s) | import (s) | ctor (s) | request → first (s) | CPU to first (s) | modules |")
+    w("|---|---|---|---|---|---|---|")
+    for v in _order(first, FIRST_ORDER):
+        w(f"| {FIRST_NAMES.get(v, v)} | {summary(_all(first, v, 'spawn_to_call_s'), '{:.3f}')} | "
+          f"{summary(_all(first, v, 'import_s'), '{:.3f}')} | {summary(_all(first, v, 'ctor_s'), '{:.3f}')} | "
+          f"{summary(_all(first, v, 'call_s'), '{:.3f}')} | {summary(_all(first, v, 'cpu_to_call_s'), '{:.3f}')} | "
+          f"{summary(_all(first, v, 'modules'), '{:.0f}')} |")
+    w("")
+
+
 def render(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     s = meta["settings"]
     out: list[str] = []
@@ -215,6 +269,7 @@ def render(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
     cold = [r for r in rows if r["section"] == "cold"]
     genr = [r for r in rows if r["section"] == "gen"]
     conc = [r for r in rows if r["section"] == "concurrent"]
+    first = [r for r in rows if r["section"] == "first"]
 
     w("# sdkgen benchmarks\n")
     w(f"Written by `{meta['command'].strip()}` ({meta['mode']} run) on {meta['date']}, in "
@@ -292,6 +347,7 @@ def render(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
             vals = ratios(call_big, call_small)
             w(f"| first call independent of API size (7): {s['synthetic_ops']}-op ÷ {s['synthetic_small_ops']}-op SDK, "
               f"import + first call | ≈ 1 (≤ 1.2) | {summary(vals)} | {_verdict(med(vals), lambda x: x <= 1.2)} |")
+    _first_goals(w, first)
     for spec in s["gen_inputs"]:
         name = spec.rsplit("/", 1)[-1]
         wall = {v: per_round(genr, v, lambda r: r["wall_s"], input=name) for v in _variants(genr)}
@@ -428,6 +484,9 @@ def render(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
                 w(f"- {variant} exited {rc} in round(s) {', '.join(map(str, rounds_failed))}: `{tail}`")
             w("\n(Wall times of failed runs are still shown: they are how long the tool took to fail.)\n"
               if fails else "")
+
+    # ---- first event, first get
+    _first_section(w, first, s)
 
     # ---- rounds, versions
     w("## Rounds and machine load\n")

@@ -17,6 +17,11 @@ Comparisons (ratios are taken within a round, then summarised over rounds):
 5. Concurrency: N async calls at once (``asyncio.gather`` of ``get_async``), ours vs openai's
    ``AsyncOpenAI``, in one event loop; the first batch opens the connections. Alone and quick:
    ``python -m benchmarks --only concurrent --rounds 3 --out /tmp/c/RESULTS.md``.
+6. First event and first get (``--only first``): a fresh process to its first streamed event
+   (ours vs httpx-sse + json.loads and a minimal ``iter_lines`` parser), and to its first
+   ``get`` (ours vs the same call by hand: httpx + our ``ResponseObject.model_validate_json``).
+   A stream opens with ``response.created`` (a whole ResponseObject); the ``-delta`` variants
+   resume one (``starting_after=0``), so the first event is a small delta.
 
 Every client measurement runs in a fresh process with its variant's own venv; the server runs
 in another process. See ``benchmarks/RESULTS.md`` for the figures and how to read them.
@@ -256,6 +261,7 @@ SECTION_PEERS = {
     "concurrent": {"server", "openai"},
     "cold": {"server", "openai", "meetkai"},
     "gen": {"server", "opc", "dcg"},
+    "first": {"server", "httpx-sse"},
 }
 CONC_VARIANTS = [("ours", "ours"), ("openai", "openai")]
 COLD_VARIANTS = [("bare", "ours"), ("httpx-json", "ours"), ("ours", "ours"), ("anatomy", "ours"), ("openai", "openai"),
@@ -282,13 +288,19 @@ def _cold_args(run: Run, variant: str) -> tuple[list[str], dict[str, str] | None
 
 def prime(run: Run) -> None:
     """One unmeasured run of every client, so .pyc files exist and the disk cache is warm."""
-    for variant, venv in _available(run, COLD_VARIANTS, "cold"):
+    sections = run.settings.sections
+    for variant, venv in _available(run, COLD_VARIANTS, "cold") if "cold" in sections else []:
         args, extra = _cold_args(run, variant)
         result = client_run(run, venv, args, 300, extra)
         if "error" in result:
             run.skip(f"cold {variant}: priming run failed: {result['error'][-300:]}")
-    for variant, venv in _available(run, SSE_VARIANTS, "sse"):
+    for variant, venv in _available(run, SSE_VARIANTS, "sse") if "sse" in sections else []:
         client_run(run, venv, ["sse", variant, run.base, "10"], 300)
+    if "first" in sections:
+        for variant, venv in _available(run, FIRST_VARIANTS, "first"):
+            result = client_run(run, venv, ["cold", variant, run.base], 300)
+            if "error" in result:
+                run.skip(f"first {variant}: priming run failed: {result['error'][-300:]}")
 
 
 def sse_round(run: Run, r: int) -> None:
@@ -313,6 +325,20 @@ def concurrent_round(run: Run, r: int) -> None:
     for variant, venv in _rotate(_available(run, CONC_VARIANTS, "concurrent"), r):
         result = client_run(run, venv, ["concurrent", variant, run.base, str(s.concurrency), str(s.batches)], 600)
         record(run, "concurrent", variant, r, result)
+
+
+# Section "first": fresh processes, measured as cold starts (spawn -> the first event or result).
+FIRST_VARIANTS = [("first-ours", "ours"), ("first-httpx-sse", "httpx-sse"), ("first-min-lines", "ours"),
+                  ("first-ours-delta", "ours"), ("first-httpx-sse-delta", "httpx-sse"),
+                  ("ours", "ours"), ("httpx-pydantic", "ours")]
+
+
+def first_round(run: Run, r: int) -> None:
+    s = run.settings
+    variants = _available(run, FIRST_VARIANTS, "first")
+    for rep in range(s.cold_repeats):
+        for variant, venv in _rotate(variants, r * s.cold_repeats + rep):
+            record(run, "first", variant, r, client_run(run, venv, ["cold", variant, run.base], 300), rep=rep)
 
 
 def cold_round(run: Run, r: int) -> None:
@@ -397,7 +423,8 @@ def _gen_unit(run: Run, r: int, spec: Path, unit: str, work: Path) -> None:
     record(run, "gen", unit, r, gen.run_tool(cmd, cwd=work, env=tool_env, timeout=1800), input=label)
 
 
-SECTIONS = {"sse": sse_round, "warm": warm_round, "concurrent": concurrent_round, "cold": cold_round, "gen": gen_round}
+SECTIONS = {"sse": sse_round, "warm": warm_round, "concurrent": concurrent_round, "cold": cold_round, "gen": gen_round,
+            "first": first_round}
 
 
 # --- main -----------------------------------------------------------------------------------------
@@ -461,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gen-input", action="append", help="generation input (repeatable)")
     parser.add_argument("--concurrency", type=int, help="async calls at once in the concurrent section")
     parser.add_argument("--batches", type=int, help="batches of them per concurrent run")
-    parser.add_argument("--only", help="comma-separated sections: sse,warm,concurrent,cold,gen")
+    parser.add_argument("--only", help="comma-separated sections: sse,warm,concurrent,cold,gen,first")
     parser.add_argument("--refresh-venvs", action="store_true", help="rebuild every benchmark venv")
     parser.add_argument("--keep-tmp", action="store_true")
     args = parser.parse_args(argv)

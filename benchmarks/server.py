@@ -9,7 +9,8 @@ Routes (the same paths serve our SDK, meetkai-mka1 and openai, whose base URL is
 
 - ``GET /api/v1/llm/responses/{id}``: the seed's ResponseObject as JSON; with ``?stream=true``
   an SSE stream (see ``sse_body``). The number of delta events is taken from the id:
-  ``resp_n100000`` streams 100,000 of them (the id still matches the spec's pattern).
+  ``resp_n100000`` streams 100,000 of them (the id still matches the spec's pattern);
+  ``starting_after=K`` leaves out the events up to sequence number K (a resumed stream).
 - ``POST /api/v1/llm/responses``: the same, streaming when the JSON body has ``"stream": true``
   (the body's ``model`` may also be ``n100000`` to choose the length).
 - any other path: a small JSON object, for the synthetic 1,000-operation SDK.
@@ -62,18 +63,21 @@ def delta_frame(n: int) -> bytes:
 
 
 @lru_cache(maxsize=4)
-def sse_chunks(count: int) -> tuple[bytes, ...]:
+def sse_chunks(count: int, after: int = -1) -> tuple[bytes, ...]:
     """The whole stream, pre-encoded: ``response.created``, ``count`` deltas (sequence numbers
-    1..count), then the terminal ``response.completed``; grouped ``EVENTS_PER_CHUNK`` frames per
-    chunk so the server is never the bottleneck."""
+    1..count), then the terminal ``response.completed``; the first event in a chunk of its own,
+    then ``EVENTS_PER_CHUNK`` frames per chunk so the server is never the bottleneck."""
     in_progress = dict(RESPONSE, status="in_progress", completed_at=None)
     frames = [_frame({"type": "response.created", "sequence_number": 0, "response": in_progress})]
     frames += [delta_frame(n) for n in range(1, count + 1)]
     frames.append(
         _frame({"type": "response.completed", "sequence_number": count + 1, "response": RESPONSE})
     )
-    return tuple(
-        b"".join(frames[i : i + EVENTS_PER_CHUNK]) for i in range(0, len(frames), EVENTS_PER_CHUNK)
+    frames = frames[after + 1 :]  # frame i has sequence number i
+    # The first event alone, as a live server sends it (the rest is still being produced), so
+    # a client's first event is not held up by parsing the ones after it.
+    return (frames[0],) + tuple(
+        b"".join(frames[i : i + EVENTS_PER_CHUNK]) for i in range(1, len(frames), EVENTS_PER_CHUNK)
     )
 
 
@@ -82,8 +86,8 @@ def _count(text: str | None) -> int:
     return int(match.group(1)) if match else DEFAULT_EVENTS
 
 
-def _stream(count: int) -> StreamingResponse:
-    chunks = sse_chunks(count)
+def _stream(count: int, after: int = -1) -> StreamingResponse:
+    chunks = sse_chunks(count, after)
 
     async def body():
         for chunk in chunks:
@@ -100,7 +104,8 @@ def _json(content: bytes) -> Response:
 
 async def get_response(request: Request) -> Response:
     if request.query_params.get("stream", "").lower() in ("true", "1"):
-        return _stream(_count(request.path_params["response_id"]))
+        after = request.query_params.get("starting_after", "")
+        return _stream(_count(request.path_params["response_id"]), int(after) if after.isdigit() else -1)
     return _json(RESPONSE_BYTES)
 
 

@@ -12,6 +12,12 @@ of the models it refers to, so importing one model imports what it needs and not
 imports the right module on first access, plus a ``TYPE_CHECKING`` block of explicit imports
 for type checkers and editors.
 
+A union that a method names (a stream's events, say) whose members are models told apart by a
+tag (``Field(discriminator=...)`` or ``tag_dispatch`` without fallback) is *dispatched*: each
+member keeps a module of its own, and ``models/__init__.py`` lists the union's tags in
+``_DISPATCH`` (union -> (JSON key, tag -> member names)), so the runtime can parse an event
+into the member its tag names while importing only that member's module.
+
 The pieces are cut from black's output and the glue is written in black's style, so the
 modules need no second formatting pass.
 """
@@ -53,12 +59,115 @@ def split_models(source: str, package: str, header: str, roots: frozenset[str] =
     tree = ast.parse(source)
     lines = source_lines(source)
     imports = _imports(tree)
-    plan = _Plan.of(_units(tree, lines), roots)
+    units = _units(tree, lines)
+    dispatch = _dispatched(tree, roots - _nested(units, roots))
+    members = frozenset(n for _, table in dispatch.values() for names in table.values() for n in names)
+    plan = _Plan.of(units, roots | members)
     files = {f"models/{plan.name_of[h]}.py": _module(package, header, [plan.units[i] for i in plan.own(h)], imports,
-                                                       plan.local_imports(h), _eager(plan.groups, members, plan.units))
-             for h, members in sorted(plan.modules.items())}
-    files["models/__init__.py"] = _init(package, header, plan.exported())
+                                                       plan.local_imports(h), _eager(plan.groups, group, plan.units))
+             for h, group in sorted(plan.modules.items())}
+    files["models/__init__.py"] = _init(package, header, plan.exported(), dispatch)
     return files
+
+
+# --- dispatched unions ------------------------------------------------------------------------
+
+_Dispatch = dict[str, tuple[str, dict[object, tuple[str, ...]]]]  # union -> (JSON key, tag -> members)
+
+
+def _nested(units: list[_Unit], roots: frozenset[str]) -> set[str]:
+    """Names that models the methods name contain (at any depth): pydantic validates these
+    inside their container, so the runtime never dispatches them by their tag."""
+    uses = {name: unit.uses for unit in units for name in unit.names}
+    seen: set[str] = set()
+    stack = [n for root in roots for n in uses.get(root, ())]
+    while stack:
+        name = stack.pop()
+        if name not in seen and name in uses:
+            seen.add(name)
+            stack.extend(uses[name])
+    return seen
+
+
+def _dispatched(tree: ast.Module, roots: frozenset[str]) -> _Dispatch:
+    """The unions (among ``roots``: named by methods, and parsed at the top level only) whose
+    members are all models told apart by a tag."""
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    out: _Dispatch = {}
+    for node in tree.body:
+        union = _alias_union(node)
+        if union is None or union[0] not in roots:
+            continue
+        name, members, meta = union
+        found = _tag_table(members, meta, classes)
+        if found is not None:
+            out[name] = found
+    return out
+
+
+def _alias_union(node: ast.stmt) -> tuple[str, list[str], ast.expr] | None:
+    """(name, member names, metadata) of ``X = TypeAliasType("X", Annotated[A | B, meta])``."""
+    if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+        return None
+    call = node.value
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "TypeAliasType"
+            and len(call.args) == 2):
+        return None
+    value = call.args[1]
+    if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) and value.value.id == "Annotated"
+            and isinstance(value.slice, ast.Tuple) and len(value.slice.elts) == 2):
+        return None
+    members = _union_names(value.slice.elts[0])
+    if members is None:
+        return None
+    return node.targets[0].id, members, value.slice.elts[1]
+
+
+def _union_names(expr: ast.expr) -> list[str] | None:
+    """``A | B | C`` as names; None when a member is not a plain name."""
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        left, right = _union_names(expr.left), _union_names(expr.right)
+        return None if left is None or right is None else left + right
+    return [expr.id] if isinstance(expr, ast.Name) else None
+
+
+def _tag_table(members: list[str], meta: ast.expr, classes: dict[str, ast.ClassDef]
+               ) -> tuple[str, dict[object, tuple[str, ...]]] | None:
+    """(JSON key, tag -> members) of a union whose metadata is ``Field(discriminator=...)`` or a
+    ``tag_dispatch`` without fallback, when every member is a class with a literal tag."""
+    if not (isinstance(meta, ast.Call) and isinstance(meta.func, ast.Name)):
+        return None
+    keywords = {k.arg: k.value for k in meta.keywords}
+    if meta.func.id == "Field" and isinstance(keywords.get("discriminator"), ast.Constant):
+        attr = keywords["discriminator"].value  # type: ignore[union-attr]
+    elif meta.func.id == "tag_dispatch" and "fallback" not in keywords and meta.args:
+        attr = ast.literal_eval(keywords.get("attr", meta.args[0]))
+    else:
+        return None
+    key = attr
+    table: dict[object, tuple[str, ...]] = {}
+    for member in members:
+        found = _member_tags(classes.get(member), attr)
+        if not found:
+            return None
+        alias, tags = found
+        key = alias or attr
+        for tag in tags:
+            table[tag] = (*table.get(tag, ()), member)
+    return str(key), table
+
+
+def _member_tags(node: ast.ClassDef | None, attr: str) -> tuple[str | None, list[object]] | None:
+    """(alias, literal values) of the field ``attr`` of a model class."""
+    for stmt in node.body if node is not None else []:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr:
+            parts = [n for n in ast.walk(stmt) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
+                     and n.value.id == "Literal"]
+            values = [c.value for p in parts for c in ast.walk(p.slice) if isinstance(c, ast.Constant)]
+            aliases = [k.value.value for n in ast.walk(stmt) if isinstance(n, ast.Call) for k in n.keywords
+                       if k.arg == "alias" and isinstance(k.value, ast.Constant)]
+            return (aliases[0] if aliases else None), values
+    return None
 
 
 @dataclass
@@ -377,7 +486,33 @@ def _from_import(module: str, names: list[str], indent: str = "") -> str:
     return f"{indent}from {module} import (\n" + "".join(f"{indent}    {n},\n" for n in names) + f"{indent})"
 
 
-def _init(package: str, header: str, exported: list[tuple[str, str]]) -> str:
+def _dispatch_table(dispatch: _Dispatch) -> list[str]:
+    """``_DISPATCH``: the tags of each dispatched union, and the members each tag names."""
+    if not dispatch:
+        return []
+    parts = ["", "# Unions parsed by their tag, each member imported on first sight of its tag:",
+             "# union -> (JSON key, tag -> member names, tried in turn)", "_DISPATCH = {"]
+    for union, (key, table) in dispatch.items():
+        parts.append(f'    "{union}": (')
+        parts.append(f"        {key!r},".replace("'", '"'))
+        parts.append("        {")
+        parts += [f"            {_literal(tag)}: {_literal(names)}," for tag, names in table.items()]
+        parts += ["        },", "    ),"]
+    parts.append("}")
+    return parts
+
+
+def _literal(value: object) -> str:
+    """A literal as black writes it (double quotes)."""
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_literal(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    text = repr(value)
+    if isinstance(value, str) and '"' not in value and "\\" not in text:
+        text = '"' + text[1:-1] + '"'
+    return text
+
+
+def _init(package: str, header: str, exported: list[tuple[str, str]], dispatch: _Dispatch | None = None) -> str:
     parts = [
         _INIT_DOC.format(package=package),
         "",
@@ -397,6 +532,7 @@ def _init(package: str, header: str, exported: list[tuple[str, str]]) -> str:
         parts += ["]", "", "_MODULES = {"]
         parts += [f'    "{name}": "{module}",' for name, module in exported]
         parts += ["}"]
+        parts += _dispatch_table(dispatch or {})
     else:
         parts += ["__all__: list[str] = []", "", "_MODULES: dict[str, str] = {}"]
     parts += [

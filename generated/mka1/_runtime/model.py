@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import threading
 import types
 import typing
 from enum import Enum
@@ -301,6 +302,65 @@ class _Entry:
         return key, table
 
 
+class _Choices:
+    """Annotated metadata: a tagged union of the given classes (tag -> classes tried in turn)."""
+
+    __slots__ = ("key", "choices")
+
+    def __init__(self, key: str, choices: dict[Any, tuple[type, ...]]) -> None:
+        self.key = key
+        self.choices = choices
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        out: dict[Any, CoreSchema] = {}
+        for tag, classes in self.choices.items():
+            schemas = [handler.generate_schema(cls) for cls in classes]
+            out[tag] = schemas[0] if len(schemas) == 1 else core_schema.union_schema(schemas, mode="left_to_right")
+        return core_schema.tagged_union_schema(out, discriminator=self.key)
+
+
+_LEARNING = threading.RLock()
+
+
+class _Dispatched:
+    """A union of models told apart by a tag, parsed as events: each member's module is imported
+    on first sight of its tag (the generator lists the tags in ``models._DISPATCH``), so a
+    stream loads the models of the events it carries, not every member of the union. The
+    validator is a tagged union of the members seen so far (one lookup in Rust per event, as
+    for the whole union), made again when a new tag arrives."""
+
+    __slots__ = ("name", "key", "names", "adapter", "_get", "_seen")
+    unwrap = False
+    target = None
+
+    def __init__(self, name: str, key: str, names: dict[Any, tuple[str, ...]], get: Any) -> None:
+        self.name = name
+        self.key = key
+        self.names = names
+        self.adapter: TypeAdapter[Any] | None = None
+        self._get = get
+        self._seen: dict[Any, tuple[type, ...]] = {}
+
+    def kinds(self) -> frozenset[str]:
+        return frozenset({"object"})
+
+    def tags(self) -> tuple[str, dict[Any, type[pydantic.BaseModel]]]:
+        return self.key, {tag: classes[0] for tag, classes in self._seen.items()}
+
+    def learn(self, tag: Any, tried: TypeAdapter[Any] | None) -> bool:
+        """Import the members of ``tag``; whether the event is worth parsing again (False when
+        ``tag`` is not a tag of the union, or was known to the validator ``tried``)."""
+        if not isinstance(tag, (str, int)) or isinstance(tag, bool) or tag not in self.names:
+            return False
+        with _LEARNING:  # streams read in other threads may meet a new tag at the same time
+            if tag in self._seen:
+                return self.adapter is not tried  # learnt meanwhile, in another thread
+            seen = {**self._seen, tag: tuple(self._get(name) for name in self.names[tag])}
+            self.adapter = TypeAdapter(typing.Annotated[Any, _Choices(self.key, seen)])
+            self._seen = seen
+        return True
+
+
 class BodyMismatch(ValueError):
     """A body that cannot be returned as its model: JSON of another type than the model can
     have, or (``strict``) any mismatch. The client turns it into ``ResponseValidationError``
@@ -380,12 +440,27 @@ class Models:
     One TypeAdapter per name, built on first use and reused for every later call.
     """
 
-    __slots__ = ("_module", "_entries", "_log")
+    __slots__ = ("_module", "_entries", "_events", "_log")
 
     def __init__(self, module_name: str, logger: logging.Logger) -> None:
         self._module = LazyModule(module_name)
         self._entries: dict[str, _Entry] = {}
+        self._events: dict[str, _Entry | _Dispatched] = {}
         self._log = logger
+
+    def _event_entry(self, name: str) -> _Entry | _Dispatched:
+        """How events of model ``name`` are parsed: by their tag when the models package lists
+        the union in ``_DISPATCH``, else as the whole model."""
+        entry = self._events.get(name)
+        if entry is None:
+            try:
+                table = self._module.get("_DISPATCH")
+            except AttributeError:  # an SDK without dispatched unions
+                table = {}
+            found = table.get(name)
+            entry = _Dispatched(name, found[0], found[1], self._module.get) if found else self._entry(name)
+            self._events[name] = entry
+        return entry
 
     def _entry(self, name: str) -> _Entry:
         entry = self._entries.get(name)
@@ -423,17 +498,43 @@ class Models:
                 return json.loads(data)
             except ValueError:
                 return data
-        entry = self._entry(name)
+        entry = self._events.get(name) or self._event_entry(name)
+        adapter = entry.adapter
+        if adapter is None:  # a dispatched union before its first event
+            return self._first_of_tag(entry, data, event, strict, None)  # type: ignore[arg-type]
         try:
-            value = entry.adapter.validate_json(data)
+            value = adapter.validate_json(data)
         except ValidationError as exc:
+            if entry.__class__ is _Dispatched:
+                return self._first_of_tag(entry, data, event, strict, exc, adapter)  # type: ignore[arg-type]
             payload = json.loads(data)
             key, table = entry.tags()
             if not strict and table and isinstance(payload, dict) and payload.get(key) not in table:
                 tag: Any = payload.get(key)
                 return UnknownEvent(type=tag if isinstance(tag, str) else event, data=payload)
-            return self._tolerate(entry, payload, exc, strict)
+            return self._tolerate(entry, payload, exc, strict)  # type: ignore[arg-type]
         return value.root if entry.unwrap else value
+
+    def _first_of_tag(
+        self, entry: _Dispatched, data: str, event: str | None, strict: bool, exc: ValidationError | None,
+        tried: TypeAdapter[Any] | None = None,
+    ) -> Any:
+        """An event of a dispatched union that its validator did not take: a tag seen for the
+        first time (its members are imported, and the event parsed again), an unknown tag
+        (``UnknownEvent``), or drift (tolerated as for any body)."""
+        payload = json.loads(data)
+        tag: Any = payload.get(entry.key) if isinstance(payload, dict) else None
+        if entry.learn(tag, tried):
+            return self.parse_event(entry.name, data, event, strict)
+        known = isinstance(tag, (str, int)) and not isinstance(tag, bool) and tag in entry.names
+        if not strict and isinstance(payload, dict) and not known:
+            return UnknownEvent(type=tag if isinstance(tag, str) else event, data=payload)
+        if exc is not None:
+            return self._tolerate(entry, payload, exc, strict)  # type: ignore[arg-type]
+        kind = _kind_of(payload)
+        if kind != "object":
+            raise BodyMismatch(f"is a JSON {kind} where {entry.name} is a JSON object")
+        raise BodyMismatch(f"does not match {entry.name} (no member has the tag {tag!r})")
 
     def _tolerate(self, entry: _Entry, data: Any, exc: ValidationError, strict: bool) -> Any:
         """Keep a body that does not match its schema instead of failing the call.

@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from ._item import DragAction as DragAction
     from ._item import DragActionPathItem as DragActionPathItem
     from ._response_object import Error as Error
-    from ._response_streaming_event import ErrorEvent as ErrorEvent
+    from ._error_event import ErrorEvent as ErrorEvent
     from ._output_text import FileCitation as FileCitation
     from ._output_text import FilePath as FilePath
     from ._item import FileSearchResult as FileSearchResult
@@ -126,226 +126,230 @@ if TYPE_CHECKING:
     from ._content_part import ContentPart as ContentPart
     from ._item import InputMessageContent as InputMessageContent
     from ._item import OutputMessageContentItem as OutputMessageContentItem
-    from ._response_streaming_event import (
+    from ._response_agent_call_completed_event import (
         ResponseAgentCallCompletedEvent as ResponseAgentCallCompletedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_agent_call_failed_event import (
         ResponseAgentCallFailedEvent as ResponseAgentCallFailedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_agent_call_in_progress_event import (
         ResponseAgentCallInProgressEvent as ResponseAgentCallInProgressEvent,
     )
-    from ._response_streaming_event import ResponseCancelledEvent as ResponseCancelledEvent
-    from ._response_streaming_event import (
+    from ._response_cancelled_event import ResponseCancelledEvent as ResponseCancelledEvent
+    from ._response_code_interpreter_call_code_delta_event import (
         ResponseCodeInterpreterCallCodeDeltaEvent as ResponseCodeInterpreterCallCodeDeltaEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_code_interpreter_call_code_done_event import (
         ResponseCodeInterpreterCallCodeDoneEvent as ResponseCodeInterpreterCallCodeDoneEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_code_interpreter_call_completed_event import (
         ResponseCodeInterpreterCallCompletedEvent as ResponseCodeInterpreterCallCompletedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_code_interpreter_call_in_progress_event import (
         ResponseCodeInterpreterCallInProgressEvent as ResponseCodeInterpreterCallInProgressEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_code_interpreter_call_interpreting_event import (
         ResponseCodeInterpreterCallInterpretingEvent as ResponseCodeInterpreterCallInterpretingEvent,
     )
     from ._item import ResponseCompactionItem as ResponseCompactionItem
-    from ._response_streaming_event import ResponseCompletedEvent as ResponseCompletedEvent
-    from ._response_streaming_event import (
+    from ._response_completed_event import ResponseCompletedEvent as ResponseCompletedEvent
+    from ._response_content_part_added_event import (
         ResponseContentPartAddedEvent as ResponseContentPartAddedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_content_part_done_event import (
         ResponseContentPartDoneEvent as ResponseContentPartDoneEvent,
     )
-    from ._response_streaming_event import ResponseCreatedEvent as ResponseCreatedEvent
-    from ._response_streaming_event import (
+    from ._response_created_event import ResponseCreatedEvent as ResponseCreatedEvent
+    from ._response_custom_tool_call_input_delta_event import (
         ResponseCustomToolCallInputDeltaEvent as ResponseCustomToolCallInputDeltaEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_custom_tool_call_input_done_event import (
         ResponseCustomToolCallInputDoneEvent as ResponseCustomToolCallInputDoneEvent,
     )
-    from ._response_streaming_event import ResponseFailedEvent as ResponseFailedEvent
-    from ._response_streaming_event import (
+    from ._response_failed_event import ResponseFailedEvent as ResponseFailedEvent
+    from ._response_file_search_call_completed_event import (
         ResponseFileSearchCallCompletedEvent as ResponseFileSearchCallCompletedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_file_search_call_failed_event import (
         ResponseFileSearchCallFailedEvent as ResponseFileSearchCallFailedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_file_search_call_in_progress_event import (
         ResponseFileSearchCallInProgressEvent as ResponseFileSearchCallInProgressEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_file_search_call_searching_event import (
         ResponseFileSearchCallSearchingEvent as ResponseFileSearchCallSearchingEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_function_call_arguments_delta_event import (
         ResponseFunctionCallArgumentsDeltaEvent as ResponseFunctionCallArgumentsDeltaEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_function_call_arguments_done_event import (
         ResponseFunctionCallArgumentsDoneEvent as ResponseFunctionCallArgumentsDoneEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_history_call_completed_event import (
         ResponseHistoryCallCompletedEvent as ResponseHistoryCallCompletedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_history_call_in_progress_event import (
         ResponseHistoryCallInProgressEvent as ResponseHistoryCallInProgressEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_history_call_in_progress_event import (
         ResponseHistoryCallInProgressEventArgs as ResponseHistoryCallInProgressEventArgs,
     )
-    from ._response_streaming_event import (
+    from ._response_history_call_searching_event import (
         ResponseHistoryCallSearchingEvent as ResponseHistoryCallSearchingEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_image_generation_call_completed_event import (
         ResponseImageGenerationCallCompletedEvent as ResponseImageGenerationCallCompletedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_image_generation_call_failed_event import (
         ResponseImageGenerationCallFailedEvent as ResponseImageGenerationCallFailedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_image_generation_call_generating_event import (
         ResponseImageGenerationCallGeneratingEvent as ResponseImageGenerationCallGeneratingEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_image_generation_call_in_progress_event import (
         ResponseImageGenerationCallInProgressEvent as ResponseImageGenerationCallInProgressEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_image_generation_call_in_progress_event import (
         ResponseImageGenerationCallInProgressEventArgs as ResponseImageGenerationCallInProgressEventArgs,
     )
-    from ._response_streaming_event import (
+    from ._response_image_generation_call_partial_image_event import (
         ResponseImageGenerationCallPartialImageEvent as ResponseImageGenerationCallPartialImageEvent,
     )
-    from ._response_streaming_event import ResponseInProgressEvent as ResponseInProgressEvent
-    from ._response_streaming_event import ResponseIncompleteEvent as ResponseIncompleteEvent
+    from ._response_in_progress_event import ResponseInProgressEvent as ResponseInProgressEvent
+    from ._response_incomplete_event import ResponseIncompleteEvent as ResponseIncompleteEvent
     from ._response_list_object import ResponseListObject as ResponseListObject
-    from ._response_streaming_event import (
+    from ._response_mcp_call_arguments_delta_event import (
         ResponseMCPCallArgumentsDeltaEvent as ResponseMCPCallArgumentsDeltaEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_mcp_call_arguments_done_event import (
         ResponseMCPCallArgumentsDoneEvent as ResponseMCPCallArgumentsDoneEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_mcp_call_completed_event import (
         ResponseMCPCallCompletedEvent as ResponseMCPCallCompletedEvent,
     )
-    from ._response_streaming_event import ResponseMCPCallFailedEvent as ResponseMCPCallFailedEvent
-    from ._response_streaming_event import (
+    from ._response_mcp_call_failed_event import (
+        ResponseMCPCallFailedEvent as ResponseMCPCallFailedEvent,
+    )
+    from ._response_mcp_call_in_progress_event import (
         ResponseMCPCallInProgressEvent as ResponseMCPCallInProgressEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_mcp_list_tools_completed_event import (
         ResponseMCPListToolsCompletedEvent as ResponseMCPListToolsCompletedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_mcp_list_tools_failed_event import (
         ResponseMCPListToolsFailedEvent as ResponseMCPListToolsFailedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_mcp_list_tools_in_progress_event import (
         ResponseMCPListToolsInProgressEvent as ResponseMCPListToolsInProgressEvent,
     )
     from ._response_object import ResponseObject as ResponseObject
-    from ._response_streaming_event import (
+    from ._response_output_item_added_event import (
         ResponseOutputItemAddedEvent as ResponseOutputItemAddedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_output_item_done_event import (
         ResponseOutputItemDoneEvent as ResponseOutputItemDoneEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_output_text_annotation_added_event import (
         ResponseOutputTextAnnotationAddedEvent as ResponseOutputTextAnnotationAddedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_output_text_annotation_added_event import (
         ResponseOutputTextAnnotationAddedEventAnnotation as ResponseOutputTextAnnotationAddedEventAnnotation,
     )
-    from ._response_streaming_event import (
+    from ._response_output_text_delta_event import (
         ResponseOutputTextDeltaEvent as ResponseOutputTextDeltaEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_output_text_done_event import (
         ResponseOutputTextDoneEvent as ResponseOutputTextDoneEvent,
     )
-    from ._response_streaming_event import ResponseQueuedEvent as ResponseQueuedEvent
-    from ._response_streaming_event import (
+    from ._response_queued_event import ResponseQueuedEvent as ResponseQueuedEvent
+    from ._response_read_file_call_completed_event import (
         ResponseReadFileCallCompletedEvent as ResponseReadFileCallCompletedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_read_file_call_in_progress_event import (
         ResponseReadFileCallInProgressEvent as ResponseReadFileCallInProgressEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_read_file_call_in_progress_event import (
         ResponseReadFileCallInProgressEventArgs as ResponseReadFileCallInProgressEventArgs,
     )
-    from ._response_streaming_event import (
+    from ._response_read_file_call_reading_event import (
         ResponseReadFileCallReadingEvent as ResponseReadFileCallReadingEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_reasoning_summary_part_added_event import (
         ResponseReasoningSummaryPartAddedEvent as ResponseReasoningSummaryPartAddedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_reasoning_summary_part_done_event import (
         ResponseReasoningSummaryPartDoneEvent as ResponseReasoningSummaryPartDoneEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_reasoning_summary_text_delta_event import (
         ResponseReasoningSummaryTextDeltaEvent as ResponseReasoningSummaryTextDeltaEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_reasoning_summary_text_done_event import (
         ResponseReasoningSummaryTextDoneEvent as ResponseReasoningSummaryTextDoneEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_reasoning_text_delta_event import (
         ResponseReasoningTextDeltaEvent as ResponseReasoningTextDeltaEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_reasoning_text_done_event import (
         ResponseReasoningTextDoneEvent as ResponseReasoningTextDoneEvent,
     )
-    from ._response_streaming_event import ResponseRefusalDeltaEvent as ResponseRefusalDeltaEvent
-    from ._response_streaming_event import ResponseRefusalDoneEvent as ResponseRefusalDoneEvent
-    from ._response_streaming_event import (
+    from ._response_refusal_delta_event import (
+        ResponseRefusalDeltaEvent as ResponseRefusalDeltaEvent,
+    )
+    from ._response_refusal_done_event import ResponseRefusalDoneEvent as ResponseRefusalDoneEvent
+    from ._response_shell_call_completed_event import (
         ResponseShellCallCompletedEvent as ResponseShellCallCompletedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_shell_call_executing_event import (
         ResponseShellCallExecutingEvent as ResponseShellCallExecutingEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_shell_call_in_progress_event import (
         ResponseShellCallInProgressEvent as ResponseShellCallInProgressEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_shell_call_in_progress_event import (
         ResponseShellCallInProgressEventArgs as ResponseShellCallInProgressEventArgs,
     )
-    from ._response_streaming_event import (
+    from ._response_shell_call_in_progress_event import (
         ResponseShellCallInProgressEventArgsFileIdsToUploadItem as ResponseShellCallInProgressEventArgsFileIdsToUploadItem,
     )
-    from ._response_streaming_event import (
+    from ._response_shell_call_in_progress_event import (
         ResponseShellCallInProgressEventArgsFileNamesToUploadItem as ResponseShellCallInProgressEventArgsFileNamesToUploadItem,
     )
-    from ._response_streaming_event import (
+    from ._response_sleep_call_completed_event import (
         ResponseSleepCallCompletedEvent as ResponseSleepCallCompletedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_sleep_call_in_progress_event import (
         ResponseSleepCallInProgressEvent as ResponseSleepCallInProgressEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_sleep_call_in_progress_event import (
         ResponseSleepCallInProgressEventArgs as ResponseSleepCallInProgressEventArgs,
     )
-    from ._response_streaming_event import (
+    from ._response_sleep_call_sleeping_event import (
         ResponseSleepCallSleepingEvent as ResponseSleepCallSleepingEvent,
     )
     from ._response_object import ResponseStatus as ResponseStatus
     from ._response_stream_envelope import ResponseStreamEnvelope as ResponseStreamEnvelope
-    from ._response_streaming_event import (
+    from ._response_tool_search_call_completed_event import (
         ResponseToolSearchCallCompletedEvent as ResponseToolSearchCallCompletedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_tool_search_call_in_progress_event import (
         ResponseToolSearchCallInProgressEvent as ResponseToolSearchCallInProgressEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_tool_search_call_in_progress_event import (
         ResponseToolSearchCallInProgressEventArgs as ResponseToolSearchCallInProgressEventArgs,
     )
-    from ._response_streaming_event import (
+    from ._response_tool_search_call_searching_event import (
         ResponseToolSearchCallSearchingEvent as ResponseToolSearchCallSearchingEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_web_search_call_completed_event import (
         ResponseWebSearchCallCompletedEvent as ResponseWebSearchCallCompletedEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_web_search_call_in_progress_event import (
         ResponseWebSearchCallInProgressEvent as ResponseWebSearchCallInProgressEvent,
     )
-    from ._response_streaming_event import (
+    from ._response_web_search_call_in_progress_event import (
         ResponseWebSearchCallInProgressEventArgs as ResponseWebSearchCallInProgressEventArgs,
     )
-    from ._response_streaming_event import (
+    from ._response_web_search_call_searching_event import (
         ResponseWebSearchCallSearchingEvent as ResponseWebSearchCallSearchingEvent,
     )
     from ._response_streaming_event import ResponseStreamingEvent as ResponseStreamingEvent
@@ -696,7 +700,7 @@ _MODULES = {
     "DragAction": "_item",
     "DragActionPathItem": "_item",
     "Error": "_response_object",
-    "ErrorEvent": "_response_streaming_event",
+    "ErrorEvent": "_error_event",
     "FileCitation": "_output_text",
     "FilePath": "_output_text",
     "FileSearchResult": "_item",
@@ -761,90 +765,90 @@ _MODULES = {
     "ContentPart": "_content_part",
     "InputMessageContent": "_item",
     "OutputMessageContentItem": "_item",
-    "ResponseAgentCallCompletedEvent": "_response_streaming_event",
-    "ResponseAgentCallFailedEvent": "_response_streaming_event",
-    "ResponseAgentCallInProgressEvent": "_response_streaming_event",
-    "ResponseCancelledEvent": "_response_streaming_event",
-    "ResponseCodeInterpreterCallCodeDeltaEvent": "_response_streaming_event",
-    "ResponseCodeInterpreterCallCodeDoneEvent": "_response_streaming_event",
-    "ResponseCodeInterpreterCallCompletedEvent": "_response_streaming_event",
-    "ResponseCodeInterpreterCallInProgressEvent": "_response_streaming_event",
-    "ResponseCodeInterpreterCallInterpretingEvent": "_response_streaming_event",
+    "ResponseAgentCallCompletedEvent": "_response_agent_call_completed_event",
+    "ResponseAgentCallFailedEvent": "_response_agent_call_failed_event",
+    "ResponseAgentCallInProgressEvent": "_response_agent_call_in_progress_event",
+    "ResponseCancelledEvent": "_response_cancelled_event",
+    "ResponseCodeInterpreterCallCodeDeltaEvent": "_response_code_interpreter_call_code_delta_event",
+    "ResponseCodeInterpreterCallCodeDoneEvent": "_response_code_interpreter_call_code_done_event",
+    "ResponseCodeInterpreterCallCompletedEvent": "_response_code_interpreter_call_completed_event",
+    "ResponseCodeInterpreterCallInProgressEvent": "_response_code_interpreter_call_in_progress_event",
+    "ResponseCodeInterpreterCallInterpretingEvent": "_response_code_interpreter_call_interpreting_event",
     "ResponseCompactionItem": "_item",
-    "ResponseCompletedEvent": "_response_streaming_event",
-    "ResponseContentPartAddedEvent": "_response_streaming_event",
-    "ResponseContentPartDoneEvent": "_response_streaming_event",
-    "ResponseCreatedEvent": "_response_streaming_event",
-    "ResponseCustomToolCallInputDeltaEvent": "_response_streaming_event",
-    "ResponseCustomToolCallInputDoneEvent": "_response_streaming_event",
-    "ResponseFailedEvent": "_response_streaming_event",
-    "ResponseFileSearchCallCompletedEvent": "_response_streaming_event",
-    "ResponseFileSearchCallFailedEvent": "_response_streaming_event",
-    "ResponseFileSearchCallInProgressEvent": "_response_streaming_event",
-    "ResponseFileSearchCallSearchingEvent": "_response_streaming_event",
-    "ResponseFunctionCallArgumentsDeltaEvent": "_response_streaming_event",
-    "ResponseFunctionCallArgumentsDoneEvent": "_response_streaming_event",
-    "ResponseHistoryCallCompletedEvent": "_response_streaming_event",
-    "ResponseHistoryCallInProgressEvent": "_response_streaming_event",
-    "ResponseHistoryCallInProgressEventArgs": "_response_streaming_event",
-    "ResponseHistoryCallSearchingEvent": "_response_streaming_event",
-    "ResponseImageGenerationCallCompletedEvent": "_response_streaming_event",
-    "ResponseImageGenerationCallFailedEvent": "_response_streaming_event",
-    "ResponseImageGenerationCallGeneratingEvent": "_response_streaming_event",
-    "ResponseImageGenerationCallInProgressEvent": "_response_streaming_event",
-    "ResponseImageGenerationCallInProgressEventArgs": "_response_streaming_event",
-    "ResponseImageGenerationCallPartialImageEvent": "_response_streaming_event",
-    "ResponseInProgressEvent": "_response_streaming_event",
-    "ResponseIncompleteEvent": "_response_streaming_event",
+    "ResponseCompletedEvent": "_response_completed_event",
+    "ResponseContentPartAddedEvent": "_response_content_part_added_event",
+    "ResponseContentPartDoneEvent": "_response_content_part_done_event",
+    "ResponseCreatedEvent": "_response_created_event",
+    "ResponseCustomToolCallInputDeltaEvent": "_response_custom_tool_call_input_delta_event",
+    "ResponseCustomToolCallInputDoneEvent": "_response_custom_tool_call_input_done_event",
+    "ResponseFailedEvent": "_response_failed_event",
+    "ResponseFileSearchCallCompletedEvent": "_response_file_search_call_completed_event",
+    "ResponseFileSearchCallFailedEvent": "_response_file_search_call_failed_event",
+    "ResponseFileSearchCallInProgressEvent": "_response_file_search_call_in_progress_event",
+    "ResponseFileSearchCallSearchingEvent": "_response_file_search_call_searching_event",
+    "ResponseFunctionCallArgumentsDeltaEvent": "_response_function_call_arguments_delta_event",
+    "ResponseFunctionCallArgumentsDoneEvent": "_response_function_call_arguments_done_event",
+    "ResponseHistoryCallCompletedEvent": "_response_history_call_completed_event",
+    "ResponseHistoryCallInProgressEvent": "_response_history_call_in_progress_event",
+    "ResponseHistoryCallInProgressEventArgs": "_response_history_call_in_progress_event",
+    "ResponseHistoryCallSearchingEvent": "_response_history_call_searching_event",
+    "ResponseImageGenerationCallCompletedEvent": "_response_image_generation_call_completed_event",
+    "ResponseImageGenerationCallFailedEvent": "_response_image_generation_call_failed_event",
+    "ResponseImageGenerationCallGeneratingEvent": "_response_image_generation_call_generating_event",
+    "ResponseImageGenerationCallInProgressEvent": "_response_image_generation_call_in_progress_event",
+    "ResponseImageGenerationCallInProgressEventArgs": "_response_image_generation_call_in_progress_event",
+    "ResponseImageGenerationCallPartialImageEvent": "_response_image_generation_call_partial_image_event",
+    "ResponseInProgressEvent": "_response_in_progress_event",
+    "ResponseIncompleteEvent": "_response_incomplete_event",
     "ResponseListObject": "_response_list_object",
-    "ResponseMCPCallArgumentsDeltaEvent": "_response_streaming_event",
-    "ResponseMCPCallArgumentsDoneEvent": "_response_streaming_event",
-    "ResponseMCPCallCompletedEvent": "_response_streaming_event",
-    "ResponseMCPCallFailedEvent": "_response_streaming_event",
-    "ResponseMCPCallInProgressEvent": "_response_streaming_event",
-    "ResponseMCPListToolsCompletedEvent": "_response_streaming_event",
-    "ResponseMCPListToolsFailedEvent": "_response_streaming_event",
-    "ResponseMCPListToolsInProgressEvent": "_response_streaming_event",
+    "ResponseMCPCallArgumentsDeltaEvent": "_response_mcp_call_arguments_delta_event",
+    "ResponseMCPCallArgumentsDoneEvent": "_response_mcp_call_arguments_done_event",
+    "ResponseMCPCallCompletedEvent": "_response_mcp_call_completed_event",
+    "ResponseMCPCallFailedEvent": "_response_mcp_call_failed_event",
+    "ResponseMCPCallInProgressEvent": "_response_mcp_call_in_progress_event",
+    "ResponseMCPListToolsCompletedEvent": "_response_mcp_list_tools_completed_event",
+    "ResponseMCPListToolsFailedEvent": "_response_mcp_list_tools_failed_event",
+    "ResponseMCPListToolsInProgressEvent": "_response_mcp_list_tools_in_progress_event",
     "ResponseObject": "_response_object",
-    "ResponseOutputItemAddedEvent": "_response_streaming_event",
-    "ResponseOutputItemDoneEvent": "_response_streaming_event",
-    "ResponseOutputTextAnnotationAddedEvent": "_response_streaming_event",
-    "ResponseOutputTextAnnotationAddedEventAnnotation": "_response_streaming_event",
-    "ResponseOutputTextDeltaEvent": "_response_streaming_event",
-    "ResponseOutputTextDoneEvent": "_response_streaming_event",
-    "ResponseQueuedEvent": "_response_streaming_event",
-    "ResponseReadFileCallCompletedEvent": "_response_streaming_event",
-    "ResponseReadFileCallInProgressEvent": "_response_streaming_event",
-    "ResponseReadFileCallInProgressEventArgs": "_response_streaming_event",
-    "ResponseReadFileCallReadingEvent": "_response_streaming_event",
-    "ResponseReasoningSummaryPartAddedEvent": "_response_streaming_event",
-    "ResponseReasoningSummaryPartDoneEvent": "_response_streaming_event",
-    "ResponseReasoningSummaryTextDeltaEvent": "_response_streaming_event",
-    "ResponseReasoningSummaryTextDoneEvent": "_response_streaming_event",
-    "ResponseReasoningTextDeltaEvent": "_response_streaming_event",
-    "ResponseReasoningTextDoneEvent": "_response_streaming_event",
-    "ResponseRefusalDeltaEvent": "_response_streaming_event",
-    "ResponseRefusalDoneEvent": "_response_streaming_event",
-    "ResponseShellCallCompletedEvent": "_response_streaming_event",
-    "ResponseShellCallExecutingEvent": "_response_streaming_event",
-    "ResponseShellCallInProgressEvent": "_response_streaming_event",
-    "ResponseShellCallInProgressEventArgs": "_response_streaming_event",
-    "ResponseShellCallInProgressEventArgsFileIdsToUploadItem": "_response_streaming_event",
-    "ResponseShellCallInProgressEventArgsFileNamesToUploadItem": "_response_streaming_event",
-    "ResponseSleepCallCompletedEvent": "_response_streaming_event",
-    "ResponseSleepCallInProgressEvent": "_response_streaming_event",
-    "ResponseSleepCallInProgressEventArgs": "_response_streaming_event",
-    "ResponseSleepCallSleepingEvent": "_response_streaming_event",
+    "ResponseOutputItemAddedEvent": "_response_output_item_added_event",
+    "ResponseOutputItemDoneEvent": "_response_output_item_done_event",
+    "ResponseOutputTextAnnotationAddedEvent": "_response_output_text_annotation_added_event",
+    "ResponseOutputTextAnnotationAddedEventAnnotation": "_response_output_text_annotation_added_event",
+    "ResponseOutputTextDeltaEvent": "_response_output_text_delta_event",
+    "ResponseOutputTextDoneEvent": "_response_output_text_done_event",
+    "ResponseQueuedEvent": "_response_queued_event",
+    "ResponseReadFileCallCompletedEvent": "_response_read_file_call_completed_event",
+    "ResponseReadFileCallInProgressEvent": "_response_read_file_call_in_progress_event",
+    "ResponseReadFileCallInProgressEventArgs": "_response_read_file_call_in_progress_event",
+    "ResponseReadFileCallReadingEvent": "_response_read_file_call_reading_event",
+    "ResponseReasoningSummaryPartAddedEvent": "_response_reasoning_summary_part_added_event",
+    "ResponseReasoningSummaryPartDoneEvent": "_response_reasoning_summary_part_done_event",
+    "ResponseReasoningSummaryTextDeltaEvent": "_response_reasoning_summary_text_delta_event",
+    "ResponseReasoningSummaryTextDoneEvent": "_response_reasoning_summary_text_done_event",
+    "ResponseReasoningTextDeltaEvent": "_response_reasoning_text_delta_event",
+    "ResponseReasoningTextDoneEvent": "_response_reasoning_text_done_event",
+    "ResponseRefusalDeltaEvent": "_response_refusal_delta_event",
+    "ResponseRefusalDoneEvent": "_response_refusal_done_event",
+    "ResponseShellCallCompletedEvent": "_response_shell_call_completed_event",
+    "ResponseShellCallExecutingEvent": "_response_shell_call_executing_event",
+    "ResponseShellCallInProgressEvent": "_response_shell_call_in_progress_event",
+    "ResponseShellCallInProgressEventArgs": "_response_shell_call_in_progress_event",
+    "ResponseShellCallInProgressEventArgsFileIdsToUploadItem": "_response_shell_call_in_progress_event",
+    "ResponseShellCallInProgressEventArgsFileNamesToUploadItem": "_response_shell_call_in_progress_event",
+    "ResponseSleepCallCompletedEvent": "_response_sleep_call_completed_event",
+    "ResponseSleepCallInProgressEvent": "_response_sleep_call_in_progress_event",
+    "ResponseSleepCallInProgressEventArgs": "_response_sleep_call_in_progress_event",
+    "ResponseSleepCallSleepingEvent": "_response_sleep_call_sleeping_event",
     "ResponseStatus": "_response_object",
     "ResponseStreamEnvelope": "_response_stream_envelope",
-    "ResponseToolSearchCallCompletedEvent": "_response_streaming_event",
-    "ResponseToolSearchCallInProgressEvent": "_response_streaming_event",
-    "ResponseToolSearchCallInProgressEventArgs": "_response_streaming_event",
-    "ResponseToolSearchCallSearchingEvent": "_response_streaming_event",
-    "ResponseWebSearchCallCompletedEvent": "_response_streaming_event",
-    "ResponseWebSearchCallInProgressEvent": "_response_streaming_event",
-    "ResponseWebSearchCallInProgressEventArgs": "_response_streaming_event",
-    "ResponseWebSearchCallSearchingEvent": "_response_streaming_event",
+    "ResponseToolSearchCallCompletedEvent": "_response_tool_search_call_completed_event",
+    "ResponseToolSearchCallInProgressEvent": "_response_tool_search_call_in_progress_event",
+    "ResponseToolSearchCallInProgressEventArgs": "_response_tool_search_call_in_progress_event",
+    "ResponseToolSearchCallSearchingEvent": "_response_tool_search_call_searching_event",
+    "ResponseWebSearchCallCompletedEvent": "_response_web_search_call_completed_event",
+    "ResponseWebSearchCallInProgressEvent": "_response_web_search_call_in_progress_event",
+    "ResponseWebSearchCallInProgressEventArgs": "_response_web_search_call_in_progress_event",
+    "ResponseWebSearchCallSearchingEvent": "_response_web_search_call_searching_event",
     "ResponseStreamingEvent": "_response_streaming_event",
     "ResponsesCreateRequest": "_responses_create_request",
     "ResponsesCreateRequestAudio": "_responses_create_request_audio",
@@ -899,6 +903,86 @@ _MODULES = {
     "WebSearchToolCall": "_item",
     "Item": "_item",
     "WebSearchToolDefinition": "_web_search_tool_definition",
+}
+
+# Unions parsed by their tag, each member imported on first sight of its tag:
+# union -> (JSON key, tag -> member names, tried in turn)
+_DISPATCH = {
+    "ResponseStreamingEvent": (
+        "type",
+        {
+            "response.created": ("ResponseCreatedEvent",),
+            "response.in_progress": ("ResponseInProgressEvent",),
+            "response.completed": ("ResponseCompletedEvent",),
+            "response.failed": ("ResponseFailedEvent",),
+            "response.incomplete": ("ResponseIncompleteEvent",),
+            "response.queued": ("ResponseQueuedEvent",),
+            "response.cancelled": ("ResponseCancelledEvent",),
+            "response.output_item.added": ("ResponseOutputItemAddedEvent",),
+            "response.output_item.done": ("ResponseOutputItemDoneEvent",),
+            "response.content_part.added": ("ResponseContentPartAddedEvent",),
+            "response.content_part.done": ("ResponseContentPartDoneEvent",),
+            "response.output_text.delta": ("ResponseOutputTextDeltaEvent",),
+            "response.output_text.done": ("ResponseOutputTextDoneEvent",),
+            "response.refusal.delta": ("ResponseRefusalDeltaEvent",),
+            "response.refusal.done": ("ResponseRefusalDoneEvent",),
+            "response.function_call_arguments.delta": ("ResponseFunctionCallArgumentsDeltaEvent",),
+            "response.function_call_arguments.done": ("ResponseFunctionCallArgumentsDoneEvent",),
+            "response.file_search_call.in_progress": ("ResponseFileSearchCallInProgressEvent",),
+            "response.file_search_call.searching": ("ResponseFileSearchCallSearchingEvent",),
+            "response.file_search_call.completed": ("ResponseFileSearchCallCompletedEvent",),
+            "response.file_search_call.failed": ("ResponseFileSearchCallFailedEvent",),
+            "response.web_search_call.in_progress": ("ResponseWebSearchCallInProgressEvent",),
+            "response.web_search_call.searching": ("ResponseWebSearchCallSearchingEvent",),
+            "response.web_search_call.completed": ("ResponseWebSearchCallCompletedEvent",),
+            "response.history_call.in_progress": ("ResponseHistoryCallInProgressEvent",),
+            "response.history_call.searching": ("ResponseHistoryCallSearchingEvent",),
+            "response.history_call.completed": ("ResponseHistoryCallCompletedEvent",),
+            "response.sleep_call.in_progress": ("ResponseSleepCallInProgressEvent",),
+            "response.sleep_call.sleeping": ("ResponseSleepCallSleepingEvent",),
+            "response.sleep_call.completed": ("ResponseSleepCallCompletedEvent",),
+            "response.tool_search_call.in_progress": ("ResponseToolSearchCallInProgressEvent",),
+            "response.tool_search_call.searching": ("ResponseToolSearchCallSearchingEvent",),
+            "response.tool_search_call.completed": ("ResponseToolSearchCallCompletedEvent",),
+            "response.reasoning_summary_part.added": ("ResponseReasoningSummaryPartAddedEvent",),
+            "response.reasoning_summary_part.done": ("ResponseReasoningSummaryPartDoneEvent",),
+            "response.reasoning_summary_text.delta": ("ResponseReasoningSummaryTextDeltaEvent",),
+            "response.reasoning_summary_text.done": ("ResponseReasoningSummaryTextDoneEvent",),
+            "response.reasoning_text.delta": ("ResponseReasoningTextDeltaEvent",),
+            "response.reasoning_text.done": ("ResponseReasoningTextDoneEvent",),
+            "response.image_generation_call.in_progress": ("ResponseImageGenerationCallInProgressEvent",),
+            "response.image_generation_call.generating": ("ResponseImageGenerationCallGeneratingEvent",),
+            "response.image_generation_call.completed": ("ResponseImageGenerationCallCompletedEvent",),
+            "response.image_generation_call.failed": ("ResponseImageGenerationCallFailedEvent",),
+            "response.image_generation_call.partial_image": ("ResponseImageGenerationCallPartialImageEvent",),
+            "response.mcp_call_arguments.delta": ("ResponseMCPCallArgumentsDeltaEvent",),
+            "response.mcp_call_arguments.done": ("ResponseMCPCallArgumentsDoneEvent",),
+            "response.mcp_call.in_progress": ("ResponseMCPCallInProgressEvent",),
+            "response.mcp_call.completed": ("ResponseMCPCallCompletedEvent",),
+            "response.mcp_call.failed": ("ResponseMCPCallFailedEvent",),
+            "response.agent_call.in_progress": ("ResponseAgentCallInProgressEvent",),
+            "response.agent_call.completed": ("ResponseAgentCallCompletedEvent",),
+            "response.agent_call.failed": ("ResponseAgentCallFailedEvent",),
+            "response.mcp_list_tools.in_progress": ("ResponseMCPListToolsInProgressEvent",),
+            "response.mcp_list_tools.completed": ("ResponseMCPListToolsCompletedEvent",),
+            "response.mcp_list_tools.failed": ("ResponseMCPListToolsFailedEvent",),
+            "response.read_file_call.in_progress": ("ResponseReadFileCallInProgressEvent",),
+            "response.read_file_call.reading": ("ResponseReadFileCallReadingEvent",),
+            "response.read_file_call.completed": ("ResponseReadFileCallCompletedEvent",),
+            "response.code_interpreter_call.in_progress": ("ResponseCodeInterpreterCallInProgressEvent",),
+            "response.code_interpreter_call.interpreting": ("ResponseCodeInterpreterCallInterpretingEvent",),
+            "response.code_interpreter_call.completed": ("ResponseCodeInterpreterCallCompletedEvent",),
+            "response.code_interpreter_call_code.delta": ("ResponseCodeInterpreterCallCodeDeltaEvent",),
+            "response.code_interpreter_call_code.done": ("ResponseCodeInterpreterCallCodeDoneEvent",),
+            "response.shell_call.in_progress": ("ResponseShellCallInProgressEvent",),
+            "response.shell_call.executing": ("ResponseShellCallExecutingEvent",),
+            "response.shell_call.completed": ("ResponseShellCallCompletedEvent",),
+            "response.custom_tool_call_input.delta": ("ResponseCustomToolCallInputDeltaEvent",),
+            "response.custom_tool_call_input.done": ("ResponseCustomToolCallInputDoneEvent",),
+            "response.output_text.annotation.added": ("ResponseOutputTextAnnotationAddedEvent",),
+            "error": ("ErrorEvent",),
+        },
+    ),
 }
 
 

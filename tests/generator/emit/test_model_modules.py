@@ -298,7 +298,7 @@ def test_generated_models_are_split_and_tagged(sdk_dir: Path) -> None:
     folder = sdk_dir / PACKAGE / "models"
     assert not (sdk_dir / PACKAGE / "models.py").exists()
     assert sorted(p.name for p in folder.glob("*.py")) == [
-        "__init__.py", "_a.py", "_event.py", "_holder.py", "_node.py"]
+        "__init__.py", "_a.py", "_ev_a.py", "_ev_b.py", "_event.py", "_holder.py", "_node.py"]
     holder = (folder / "_holder.py").read_text()  # Item, its members and their parts: Holder's alone
     assert 'tag_dispatch("type", {"message": ("OutputMsg", "InputMsg"), "call": "Call"})' in holder
     assert 'tag_dispatch("type", {"text": "TextPart", "image": "ImagePart"}, fallback=True)' in holder
@@ -348,6 +348,73 @@ def test_unknown_tag_still_returns_the_response(models: ModuleType, caplog: pyte
     assert type(unknown).__name__ == "UnknownEvent" and unknown.type == "zzz"
     mismatched = parser.parse_event("Event", '{"type": "a", "n": "many"}', "a")
     assert type(mismatched).__name__ == "EvA" and mismatched.n == "many"
+
+
+def test_an_event_union_is_dispatched_by_its_tag(sdk_dir: Path) -> None:
+    """The members of a stream's event union keep their own modules and are listed by tag;
+    Holder's Item (inside a result, validated by pydantic with it) is not."""
+    folder = sdk_dir / PACKAGE / "models"
+    init = (folder / "__init__.py").read_text()
+    assert '_DISPATCH = {\n    "Event": (\n        "type",\n        {\n            "a": ("EvA",),\n            "b": ("EvB",),' in init
+    assert '"Item"' not in init.split("_DISPATCH = {", 1)[1]
+    assert "from ._ev_a import EvA" in (folder / "_event.py").read_text()
+
+
+def test_parsing_an_event_imports_only_its_member(sdk_dir: Path) -> None:
+    code = textwrap.dedent(f"""
+        import logging, sys
+        from {PACKAGE}._runtime.model import Models
+        parser = Models("{PACKAGE}.models", logging.getLogger("x"))
+        before = set(sys.modules)
+        events = [parser.parse_event("Event", '{{"type": "b"}}', "b")]
+        loaded = sorted(m.rsplit(".", 1)[1] for m in set(sys.modules) - before if m.startswith("{PACKAGE}.models."))
+        events.append(parser.parse_event("Event", '{{"type": "a", "n": 2}}', "a"))
+        events.append(parser.parse_event("Event", '{{"type": "b"}}', "b"))
+        print(loaded, [type(e).__name__ for e in events])
+    """)
+    run = subprocess.run([sys.executable, "-c", code], cwd=sdk_dir, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "['_ev_b'] ['EvB', 'EvA', 'EvB']"
+
+
+def test_dispatched_events_keep_their_errors(models: ModuleType) -> None:
+    from split_sdk._runtime.model import BodyMismatch, Models
+
+    parser = Models(PACKAGE + ".models", logging.getLogger("split"))
+    unknown = parser.parse_event("Event", '{"no_type": 1}', "ping")  # before any member is loaded
+    assert type(unknown).__name__ == "UnknownEvent" and unknown.type == "ping"
+    with pytest.raises(BodyMismatch, match="is a JSON array"):
+        parser.parse_event("Event", "[1]", "a")
+    with pytest.raises(BodyMismatch, match="no member has the tag 'zzz'"):
+        parser.parse_event("Event", '{"type": "zzz"}', "zzz", strict=True)
+    with pytest.raises(ValueError):
+        parser.parse_event("Event", "not json", "a")
+    assert type(parser.parse_event("Event", '{"type": "a", "n": 1}', "a")).__name__ == "EvA"
+    with pytest.raises(BodyMismatch, match="does not match Event"):
+        parser.parse_event("Event", '{"type": "a", "n": "many"}', "a", strict=True)
+    with pytest.raises(BodyMismatch, match="does not match Event"):
+        parser.parse_event("Event", '{"type": "zzz"}', "zzz", strict=True)
+    assert type(parser.parse_event("Event", '{"type": "zzz"}', "zzz")).__name__ == "UnknownEvent"
+
+
+def test_a_dispatched_event_drifting_on_first_sight_is_tolerated(models: ModuleType) -> None:
+    from split_sdk._runtime.model import Models
+
+    parser = Models(PACKAGE + ".models", logging.getLogger("split"))
+    drifted = parser.parse_event("Event", '{"type": "a", "n": "many"}', "a")  # its tag is new, its n wrong
+    assert type(drifted).__name__ == "EvA" and drifted.n == "many"
+
+
+def test_threads_meeting_new_tags_at_once_all_get_their_members(models: ModuleType) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from split_sdk._runtime.model import Models
+
+    parser = Models(PACKAGE + ".models", logging.getLogger("split"))
+    payloads = ['{"type": "a", "n": 1}', '{"type": "b"}'] * 50
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda data: type(parser.parse_event("Event", data, None)).__name__, payloads))
+    assert got == ["EvA", "EvB"] * 50
 
 
 def test_models_package_lookup(models: ModuleType) -> None:

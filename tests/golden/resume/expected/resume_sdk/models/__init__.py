@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._create_job_request_body import CreateJobRequestBody as CreateJobRequestBody
     from ._job import Job as Job
-    from ._job_event import JobDone as JobDone
-    from ._job_event import JobFailed as JobFailed
-    from ._job_event import JobProgress as JobProgress
-    from ._job_event import JobStarted as JobStarted
+    from ._job_done import JobDone as JobDone
+    from ._job_failed import JobFailed as JobFailed
+    from ._job_progress import JobProgress as JobProgress
+    from ._job_started import JobStarted as JobStarted
     from ._job_event import JobEvent as JobEvent
 
 __all__ = [
@@ -34,11 +34,25 @@ __all__ = [
 _MODULES = {
     "CreateJobRequestBody": "_create_job_request_body",
     "Job": "_job",
-    "JobDone": "_job_event",
-    "JobFailed": "_job_event",
-    "JobProgress": "_job_event",
-    "JobStarted": "_job_event",
+    "JobDone": "_job_done",
+    "JobFailed": "_job_failed",
+    "JobProgress": "_job_progress",
+    "JobStarted": "_job_started",
     "JobEvent": "_job_event",
+}
+
+# Unions parsed by their tag, each member imported on first sight of its tag:
+# union -> (JSON key, tag -> member names, tried in turn)
+_DISPATCH = {
+    "JobEvent": (
+        "type",
+        {
+            "job.started": ("JobStarted",),
+            "job.progress": ("JobProgress",),
+            "job.done": ("JobDone",),
+            "job.failed": ("JobFailed",),
+        },
+    ),
 }
 
 

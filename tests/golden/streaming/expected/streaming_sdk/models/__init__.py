@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from ._create_completion_request_body import (
         CreateCompletionRequestBody as CreateCompletionRequestBody,
     )
-    from ._completion_event import DeltaEvent as DeltaEvent
-    from ._completion_event import DoneEvent as DoneEvent
+    from ._delta_event import DeltaEvent as DeltaEvent
+    from ._done_event import DoneEvent as DoneEvent
     from ._completion_event import CompletionEvent as CompletionEvent
     from ._stream_ticks_event import StreamTicksEvent as StreamTicksEvent
 
@@ -34,10 +34,22 @@ __all__ = [
 _MODULES = {
     "Completion": "_completion",
     "CreateCompletionRequestBody": "_create_completion_request_body",
-    "DeltaEvent": "_completion_event",
-    "DoneEvent": "_completion_event",
+    "DeltaEvent": "_delta_event",
+    "DoneEvent": "_done_event",
     "CompletionEvent": "_completion_event",
     "StreamTicksEvent": "_stream_ticks_event",
+}
+
+# Unions parsed by their tag, each member imported on first sight of its tag:
+# union -> (JSON key, tag -> member names, tried in turn)
+_DISPATCH = {
+    "CompletionEvent": (
+        "type",
+        {
+            "delta": ("DeltaEvent",),
+            "done": ("DoneEvent",),
+        },
+    ),
 }
 
 
