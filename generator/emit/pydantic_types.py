@@ -1,0 +1,331 @@
+"""Annotations, fields and imports of the models ``pydantic_models`` writes (see its docstring)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .black_layout import Atom, Expr, Kw, Or, Sub
+
+PREFIX = "#/components/schemas/"
+_FORMATS = {
+    "date-time": ("pydantic", "AwareDatetime"),
+    "date": ("datetime", "date"),
+    "time": ("datetime", "time"),
+    "uuid": ("uuid", "UUID"),
+}
+_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+_CONSTRAINTS = {
+    "minLength": "min_length", "maxLength": "max_length", "pattern": "pattern",
+    "minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt",
+    "multipleOf": "multiple_of", "minItems": "min_length", "maxItems": "max_length",
+}
+
+
+def schema_name(ref: str) -> str:
+    return ref[len(PREFIX):] if ref.startswith(PREFIX) else ref
+
+
+def literal_text(value: Any) -> str:
+    """A literal as black writes it (double quotes unless that needs more escapes)."""
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal_text(k)}: {literal_text(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def _string(value: str) -> str:
+    text = repr(value)
+    if text.startswith('"'):
+        return text
+    body = text[1:-1]
+    new = body.replace("\\'", "'").replace('"', '\\"')
+    if new.count("\\") > body.count("\\"):
+        return text
+    return f'"{new}"'
+
+
+class TypeWriter:
+    """Per module state: the schemas, and the imports in the order they are first met."""
+
+    def __init__(self, schemas: dict[str, Any], package: str, aliases: dict[str, str]) -> None:
+        self.schemas = schemas
+        self.package = package
+        self.aliases = aliases
+        self.imports: dict[str, set[str]] = {}
+        self.uses_tag_dispatch = False
+        self.field_names: set[str] = set()
+        self._pending: list[tuple[str, str]] = []
+
+    # -- imports --------------------------------------------------------------------------------
+
+    def need(self, module: str, name: str) -> None:
+        self._pending.append((module, name))
+
+    def note_import(self, module: str, name: str, *, model: str = "", base: bool = False) -> None:
+        self.need(module, name)
+
+    def flush(self) -> None:
+        for module, name in self._pending:
+            self.imports.setdefault(module, set()).add(name)
+        self._pending.clear()
+
+    def import_text(self, module: str, name: str) -> str:
+        if name in self.field_names and module in ("datetime", "uuid", "pydantic"):
+            return f"{name} as {name}_aliased"
+        return name
+
+    def _ref_type(self, module: str, name: str) -> str:
+        self.need(module, name)
+        return self.import_text(module, name)
+
+    # -- order in which datamodel-code-generator parses ----------------------------------------
+
+    def parse_order(self) -> list[str]:
+        order: list[str] = []
+        seen: set[str] = set()
+
+        def visit(name: str) -> None:
+            if name in seen or name not in self.schemas:
+                return
+            seen.add(name)
+            for ref in refs_of(self.schemas[name]):
+                visit(ref)
+            order.append(name)
+
+        for name in self.schemas:
+            visit(name)
+        return order
+
+    # -- models ---------------------------------------------------------------------------------
+
+    def is_class(self, schema: Any) -> bool:
+        if not isinstance(schema, dict):
+            return False
+        if "allOf" in schema:
+            return True
+        return isinstance(schema.get("properties"), dict) or (
+            schema.get("type") == "object" and not _is_map(schema))
+
+    def class_parts(self, name: str, schema: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
+        bases: list[str] = []
+        fields: list[dict[str, Any]] = []
+        parts = schema.get("allOf") if isinstance(schema.get("allOf"), list) else []
+        required: list[str] = [str(r) for r in schema.get("required") or []]
+        own: list[dict[str, Any]] = []
+        for part in parts:
+            if isinstance(part, dict) and "$ref" in part:
+                bases.append(schema_name(part["$ref"]))
+            elif isinstance(part, dict):
+                own.append(part)
+                required += [str(r) for r in part.get("required") or []]
+        own.append(schema)
+        for part in own:
+            props = part.get("properties")
+            if isinstance(props, dict):
+                for wire, sub in props.items():
+                    fields.append(self.field(wire, sub, wire in required))
+        if not bases:
+            bases = ["BaseModel"]
+            self.need(f"{self.package}._runtime.model", "BaseModel")
+        self.flush()
+        return bases, fields
+
+    def config_lines(self, schema: dict[str, Any]) -> list[str]:
+        return []
+
+    def alias_value(self, name: str, schema: Any) -> Expr:
+        expr = self.annotated(schema)
+        self.need(f"{self.package}._runtime.model", "BaseModel")
+        self.need("typing_extensions", "TypeAliasType")
+        self.flush()
+        return expr
+
+    def annotated(self, schema: Any) -> Expr:
+        expr = self.type_of(schema)
+        kws = self.constraints(schema)
+        if kws:
+            self.need("typing", "Annotated")
+            self.need("pydantic", "Field")
+            return Sub("Annotated", (expr, Sub("Field", tuple(kws), "()")))
+        return expr
+
+    # -- fields ---------------------------------------------------------------------------------
+
+    def field(self, wire: str, schema: Any, required: bool) -> dict[str, Any]:
+        from .pydantic_models import field_name
+
+        name = field_name(wire, self.aliases)
+        self.field_names.add(name)
+        schema = schema if isinstance(schema, dict) else {}
+        expr = self.type_of(schema)
+        default: str | None = None
+        if "default" in schema:
+            default = literal_text(schema["default"])
+        elif "const" in schema:
+            default = literal_text(schema["const"])
+        elif not required:
+            default = "None"
+        if not required and "default" not in schema and not _has_none(expr):
+            expr = _or(expr, Atom("None"))
+        kws: list[Kw] = []
+        if name != wire:
+            kws.append(Kw("alias", Atom(literal_text(wire))))
+        kws += self.constraints(schema)
+        if schema.get("deprecated") is True:
+            kws.append(Kw("deprecated", Atom("True")))
+        if kws:
+            self.need("typing", "Annotated")
+            self.need("pydantic", "Field")
+            expr = Sub("Annotated", (expr, Sub("Field", tuple(kws), "()")))
+        return {"name": name, "annotation": expr, "default": default, "description": schema.get("description")}
+
+    def constraints(self, schema: Any) -> list[Kw]:
+        if not isinstance(schema, dict):
+            return []
+        found = {_CONSTRAINTS[k]: v for k, v in schema.items() if k in _CONSTRAINTS and not isinstance(v, bool)}
+        return [Kw(k, Atom(_constraint_text(k, found[k]))) for k in sorted(found)]
+
+    # -- types ----------------------------------------------------------------------------------
+
+    def type_of(self, schema: Any) -> Expr:
+        if not isinstance(schema, dict) or not _typed(schema):
+            return Atom(self._ref_type("typing", "Any"))
+        if "$ref" in schema:
+            return Atom(schema_name(schema["$ref"]))
+        if "const" in schema:
+            self.need("typing", "Literal")
+            return Sub("Literal", (Atom(literal_text(schema["const"])),))
+        if isinstance(schema.get("enum"), list):
+            return self._enum(schema["enum"])
+        for key in ("anyOf", "oneOf"):
+            if isinstance(schema.get(key), list):
+                return self._union(schema, schema[key])
+        if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
+            return self.type_of(schema["allOf"][0])
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            return _union_of([self.type_of({**schema, "type": k}) for k in kind])
+        return self._single(schema, kind)
+
+    def _single(self, schema: dict[str, Any], kind: Any) -> Expr:
+        if kind == "string" and schema.get("format") in _FORMATS:
+            return Atom(self._ref_type(*_FORMATS[schema["format"]]))
+        if kind == "string" and schema.get("format") == "binary":
+            return Atom("bytes")
+        if kind in _PRIMITIVES:
+            return Atom(_PRIMITIVES[kind])
+        if kind == "array":
+            return Sub("list", (self._inner(schema.get("items")),))
+        return self._map(schema)
+
+    def _inner(self, schema: Any) -> Expr:
+        expr = self.type_of(schema)
+        kws = self.constraints(schema) if isinstance(schema, dict) and "$ref" not in schema else []
+        if kws:
+            self.need("typing", "Annotated")
+            self.need("pydantic", "Field")
+            return Sub("Annotated", (expr, Sub("Field", tuple(kws), "()")))
+        return expr
+
+    def _map(self, schema: dict[str, Any]) -> Expr:
+        pattern = schema.get("patternProperties")
+        if isinstance(pattern, dict) and pattern:
+            key, value = next(iter(pattern.items()))
+            self.need("typing", "Annotated")
+            self.need("pydantic", "StringConstraints")
+            key_type = Sub("Annotated", (Atom("str"), Sub("StringConstraints", (Kw("pattern", Atom(_raw(key))),), "()")))
+            return Sub("dict", (key_type, self._inner(value)))
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict) and extra:
+            return Sub("dict", (Atom("str"), self._inner(extra)))
+        return Sub("dict", (Atom("str"), Atom(self._ref_type("typing", "Any"))))
+
+    def _enum(self, values: list[Any]) -> Expr:
+        real = [v for v in values if v is not None]
+        parts: list[Expr] = []
+        if real:
+            self.need("typing", "Literal")
+            parts.append(Sub("Literal", tuple(Atom(literal_text(v)) for v in real)))
+        if None in values:
+            parts.append(Atom("None"))
+        return _union_of(parts)
+
+    def _union(self, schema: dict[str, Any], members: list[Any]) -> Expr:
+        union = _union_of([self.type_of(m) for m in members])
+        disc = schema.get("discriminator")
+        if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str):
+            self.need("typing", "Annotated")
+            self.need("pydantic", "Field")
+            field = Sub("Field", (Kw("discriminator", Atom(literal_text(disc["propertyName"]))),), "()")
+            return Sub("Annotated", (union, field))
+        return union
+
+
+def refs_of(node: Any) -> list[str]:
+    out: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                out.append(schema_name(ref))
+            for key, value in item.items():
+                if key not in ("discriminator", "default", "enum", "const"):
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return out
+
+
+def _typed(schema: dict[str, Any]) -> bool:
+    keys = {"$ref", "const", "enum", "anyOf", "oneOf", "allOf", "type", "properties", "items",
+            "additionalProperties", "patternProperties"}
+    return any(k in schema for k in keys)
+
+
+def _is_map(schema: dict[str, Any]) -> bool:
+    return "properties" not in schema
+
+
+def _has_none(expr: Expr) -> bool:
+    if isinstance(expr, Or):
+        return any(_has_none(p) for p in expr.parts)
+    return isinstance(expr, Atom) and expr.text == "None"
+
+
+def _or(a: Expr, b: Expr) -> Expr:
+    return _union_of([a, b])
+
+
+def _union_of(parts: list[Expr]) -> Expr:
+    flat_parts: list[Expr] = []
+    for p in parts:
+        for q in p.parts if isinstance(p, Or) else (p,):
+            if q not in flat_parts:
+                flat_parts.append(q)
+    if any(isinstance(q, Atom) and q.text == "Any" for q in flat_parts):
+        return Atom("Any")
+    if len(flat_parts) == 1:
+        return flat_parts[0]
+    return Or(tuple(flat_parts))
+
+
+def _constraint_text(name: str, value: Any) -> str:
+    if name == "pattern":
+        return literal_text(value)
+    return literal_text(value)
+
+
+def _raw(pattern: str) -> str:
+    if '"' not in pattern and not pattern.endswith("\\") and "\n" not in pattern:
+        return f'r"{pattern}"'
+    return json.dumps(pattern)
