@@ -28,7 +28,7 @@ import re
 from typing import Any
 
 from . import black_layout as L
-from .black_layout import Atom, Expr, Kw, Or, Sub
+from .black_layout import Atom, Sub
 from .models import HEADER, _field_aliases
 from .pydantic_order import model_order, rebuilt_models
 from .pydantic_types import TypeWriter, literal_text, schema_name
@@ -42,6 +42,7 @@ def emit_models(models_doc: dict[str, Any], package: str, page_models: tuple[str
     if not schemas:
         return f'"""Models of the API (none declared)."""\n\n{HEADER}\n'
     writer = TypeWriter(schemas, package, _field_aliases(models_doc))
+    writer.field_names = _all_field_names(schemas, writer.aliases)
     pieces: dict[str, list[str]] = {}
     for name in writer.parse_order():
         pieces[name] = _model(writer, name, name in page_models)
@@ -50,7 +51,9 @@ def emit_models(models_doc: dict[str, Any], package: str, page_models: tuple[str
     rebuild = rebuilt_models(schemas, writer, order)
     if rebuild:
         body += "\n\n" + "".join(f"{n}.model_rebuild()\n" for n in rebuild)
-    return _opening(writer) + "\n\n" + body
+    first = writer.schemas[order[0]]
+    gap = "\n\n" if writer.is_class(first) else "\n"
+    return _opening(writer) + gap + body
 
 
 def _opening(writer: TypeWriter) -> str:
@@ -138,8 +141,15 @@ def field_name(wire: str, aliases: dict[str, str]) -> str:
     return name
 
 
-def _unused(_: Expr | Kw | Or) -> None:  # keep the imported names referenced for type checkers
-    return None
+def _all_field_names(schemas: dict[str, Any], aliases: dict[str, str]) -> set[str]:
+    names: set[str] = set()
+    for schema in schemas.values():
+        parts = [schema] + (schema.get("allOf") or []) if isinstance(schema, dict) else []
+        for part in parts:
+            props = part.get("properties") if isinstance(part, dict) else None
+            if isinstance(props, dict):
+                names.update(field_name(str(w), aliases) for w in props)
+    return names
 
 
 __all__ = ["emit_models", "field_name", "schema_name"]

@@ -77,32 +77,42 @@ class TypeWriter:
             self.imports.setdefault(module, set()).add(name)
         self._pending.clear()
 
-    def import_text(self, module: str, name: str) -> str:
+    def bound_name(self, module: str, name: str) -> str:
+        """The name an import binds: ``date_aliased`` when a field is also named ``date``."""
         if name in self.field_names and module in ("datetime", "uuid", "pydantic"):
-            return f"{name} as {name}_aliased"
+            return f"{name}_aliased"
         return name
+
+    def import_text(self, module: str, name: str) -> str:
+        bound = self.bound_name(module, name)
+        return name if bound == name else f"{name} as {bound}"
 
     def _ref_type(self, module: str, name: str) -> str:
         self.need(module, name)
-        return self.import_text(module, name)
+        return self.bound_name(module, name)
 
     # -- order in which datamodel-code-generator parses ----------------------------------------
 
     def parse_order(self) -> list[str]:
-        order: list[str] = []
-        seen: set[str] = set()
-
-        def visit(name: str) -> None:
-            if name in seen or name not in self.schemas:
-                return
-            seen.add(name)
-            for ref in refs_of(self.schemas[name]):
-                visit(ref)
-            order.append(name)
-
-        for name in self.schemas:
-            visit(name)
-        return order
+        """Passes over the schemas in document order; a model is placed once every model it
+        refers to is (datamodel-code-generator's sort of its parsed models)."""
+        refs = {name: set(refs_of(schema)) - {name} for name, schema in self.schemas.items()}
+        placed: list[str] = []
+        done: set[str] = set()
+        pending = list(self.schemas)
+        while pending:
+            later = []
+            for name in pending:
+                if refs[name] <= done:
+                    placed.append(name)
+                    done.add(name)
+                else:
+                    later.append(name)
+            if len(later) == len(pending):
+                placed += later
+                break
+            pending = later
+        return placed
 
     # -- models ---------------------------------------------------------------------------------
 
@@ -113,6 +123,29 @@ class TypeWriter:
             return True
         return isinstance(schema.get("properties"), dict) or (
             schema.get("type") == "object" and not _is_map(schema))
+
+    def discriminated(self, members: list[Any], prop: str) -> bool:
+        """datamodel-code-generator drops a discriminator whose members share a tag value."""
+        seen: list[Any] = []
+        for m in members:
+            target = self.schemas.get(schema_name(m["$ref"])) if isinstance(m, dict) and "$ref" in m else None
+            if target is None:
+                continue
+            values = self._tag_values(target, prop)
+            if any(v in seen for v in values):
+                return False
+            seen += values
+        return True
+
+    def _tag_values(self, schema: Any, prop: str, depth: int = 0) -> list[Any]:
+        if not isinstance(schema, dict) or depth > 30:
+            return []
+        for part in [schema, *[p for p in schema.get("allOf") or [] if isinstance(p, dict)]]:
+            sub = (part.get("properties") or {}).get(prop) if isinstance(part.get("properties"), dict) else None
+            if isinstance(sub, dict):
+                one = _one_value(sub)
+                return list(one) if one else []
+        return []
 
     def class_parts(self, name: str, schema: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
         bases: list[str] = []
@@ -127,16 +160,39 @@ class TypeWriter:
                 own.append(part)
                 required += [str(r) for r in part.get("required") or []]
         own.append(schema)
+        declared: list[str] = []
         for part in own:
             props = part.get("properties")
             if isinstance(props, dict):
                 for wire, sub in props.items():
+                    declared.append(wire)
                     fields.append(self.field(wire, sub, wire in required))
+        for wire in required:
+            inherited = self._inherited(bases, wire)
+            if wire not in declared and inherited is not None:
+                declared.append(wire)
+                fields.append(self.field(wire, inherited, True))
         if not bases:
             bases = ["BaseModel"]
             self.need(f"{self.package}._runtime.model", "BaseModel")
         self.flush()
         return bases, fields
+
+    def _inherited(self, bases: list[str], wire: str, depth: int = 0) -> Any:
+        """The schema of property `wire` as a base class (or its bases) declares it."""
+        for base in bases:
+            schema = self.schemas.get(base)
+            if not isinstance(schema, dict) or depth > 30:
+                continue
+            for part in [schema, *[p for p in schema.get("allOf") or [] if isinstance(p, dict)]]:
+                props = part.get("properties")
+                if isinstance(props, dict) and wire in props:
+                    return props[wire]
+            parents = [schema_name(p["$ref"]) for p in schema.get("allOf") or [] if isinstance(p, dict) and "$ref" in p]
+            found = self._inherited(parents, wire, depth + 1)
+            if found is not None:
+                return found
+        return None
 
     def config_lines(self, schema: dict[str, Any]) -> list[str]:
         return []
@@ -167,11 +223,12 @@ class TypeWriter:
         schema = schema if isinstance(schema, dict) else {}
         expr = self.type_of(schema)
         default: str | None = None
-        if "default" in schema:
+        if required:
+            one = _one_value(schema)
+            default = None if one is None else literal_text(one[0])
+        elif "default" in schema:
             default = literal_text(schema["default"])
-        elif "const" in schema:
-            default = literal_text(schema["const"])
-        elif not required:
+        else:
             default = "None"
         if not required and "default" not in schema and not _has_none(expr):
             expr = _or(expr, Atom("None"))
@@ -191,7 +248,9 @@ class TypeWriter:
         if not isinstance(schema, dict):
             return []
         found = {_CONSTRAINTS[k]: v for k, v in schema.items() if k in _CONSTRAINTS and not isinstance(v, bool)}
-        return [Kw(k, Atom(_constraint_text(k, found[k]))) for k in sorted(found)]
+        kind = schema.get("type")
+        number = kind == "number" or isinstance(kind, list) and "number" in kind
+        return [Kw(k, Atom(_constraint_text(k, found[k], number))) for k in sorted(found)]
 
     # -- types ----------------------------------------------------------------------------------
 
@@ -261,7 +320,8 @@ class TypeWriter:
     def _union(self, schema: dict[str, Any], members: list[Any]) -> Expr:
         union = _union_of([self.type_of(m) for m in members])
         disc = schema.get("discriminator")
-        if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str):
+        if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str) \
+                and self.discriminated(members, disc["propertyName"]):
             self.need("typing", "Annotated")
             self.need("pydantic", "Field")
             field = Sub("Field", (Kw("discriminator", Atom(literal_text(disc["propertyName"]))),), "()")
@@ -286,6 +346,15 @@ def refs_of(node: Any) -> list[str]:
     return out
 
 
+def _one_value(schema: dict[str, Any]) -> tuple[Any] | None:
+    if "const" in schema:
+        return (schema["const"],)
+    values = schema.get("enum")
+    if isinstance(values, list) and len(values) == 1:
+        return (values[0],)
+    return None
+
+
 def _typed(schema: dict[str, Any]) -> bool:
     keys = {"$ref", "const", "enum", "anyOf", "oneOf", "allOf", "type", "properties", "items",
             "additionalProperties", "patternProperties"}
@@ -293,7 +362,8 @@ def _typed(schema: dict[str, Any]) -> bool:
 
 
 def _is_map(schema: dict[str, Any]) -> bool:
-    return "properties" not in schema
+    extra = schema.get("additionalProperties")
+    return isinstance(extra, dict) and bool(extra) or "patternProperties" in schema
 
 
 def _has_none(expr: Expr) -> bool:
@@ -312,16 +382,14 @@ def _union_of(parts: list[Expr]) -> Expr:
         for q in p.parts if isinstance(p, Or) else (p,):
             if q not in flat_parts:
                 flat_parts.append(q)
-    if any(isinstance(q, Atom) and q.text == "Any" for q in flat_parts):
-        return Atom("Any")
     if len(flat_parts) == 1:
         return flat_parts[0]
     return Or(tuple(flat_parts))
 
 
-def _constraint_text(name: str, value: Any) -> str:
-    if name == "pattern":
-        return literal_text(value)
+def _constraint_text(name: str, value: Any, number: bool) -> str:
+    if number and name in ("ge", "le", "gt", "lt", "multiple_of") and isinstance(value, int):
+        return repr(float(value))
     return literal_text(value)
 
 
