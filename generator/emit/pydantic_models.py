@@ -136,9 +136,15 @@ def field_name(wire: str, aliases: dict[str, str]) -> str:
         name = f"field_{name}"
     if name.startswith("_"):
         name = f"field{name}"
-    if keyword.iskeyword(name) or name in ("model_config", "model_fields"):
+    if keyword.iskeyword(name) or _shadows_base_model(name):
         name += "_"
     return name
+
+
+def _shadows_base_model(name: str) -> bool:
+    import pydantic
+
+    return hasattr(pydantic.BaseModel, name)
 
 
 def _all_field_names(schemas: dict[str, Any], aliases: dict[str, str]) -> set[str]:

@@ -119,4 +119,22 @@ def model_order(schemas: dict[str, Any], writer: TypeWriter) -> list[str]:
 
 
 def rebuilt_models(schemas: dict[str, Any], writer: TypeWriter, order: list[str]) -> list[str]:
-    return []
+    """Classes on a reference cycle that refer to themselves or to a model written after them,
+    and every class built on one of those (``X.model_rebuild()`` at the end of the module)."""
+    refs = {n: {r for r in refs_of(schemas[n]) if r in schemas} for n in order}
+    cyclic: set[str] = set()
+    for comp in _sccs(order, refs):
+        if len(comp) > 1 or comp[0] in refs[comp[0]]:
+            cyclic.update(comp)
+    position = {n: i for i, n in enumerate(order)}
+    needed = {n for n in cyclic if writer.is_class(schemas[n])
+              and any(r == n or position[r] > position[n] for r in refs[n])}
+    strong, _ = _deps(schemas, writer)
+    changed = True
+    while changed:
+        changed = False
+        for n in order:
+            if n not in needed and strong[n] & needed:
+                needed.add(n)
+                changed = True
+    return [n for n in order if n in needed]

@@ -195,6 +195,11 @@ class TypeWriter:
         return None
 
     def config_lines(self, schema: dict[str, Any]) -> list[str]:
+        extra = schema.get("additionalProperties")
+        if extra is True or extra is False:
+            self.imports.setdefault("pydantic", set()).add("ConfigDict")
+            value = "allow" if extra else "forbid"
+            return ["    model_config = ConfigDict(", f'        extra="{value}",', "    )"]
         return []
 
     def alias_value(self, name: str, schema: Any) -> Expr:
@@ -238,6 +243,8 @@ class TypeWriter:
         kws += self.constraints(schema)
         if schema.get("deprecated") is True:
             kws.append(Kw("deprecated", Atom("True")))
+        if not required and "default" in schema and schema["default"] is not None and refs_of(schema):
+            kws.append(Kw("validate_default", Atom("True")))
         if kws:
             self.need("typing", "Annotated")
             self.need("pydantic", "Field")
