@@ -124,7 +124,7 @@ def _docstring(text: Any, indent: str) -> list[str]:
 
 
 def _doc_text(text: str) -> str:
-    return text.strip("\n")
+    return text.strip("\n").replace("\\", "\\\\")
 
 
 def field_name(wire: str, aliases: dict[str, str]) -> str:

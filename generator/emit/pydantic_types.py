@@ -63,6 +63,23 @@ class TypeWriter:
         self.uses_tag_dispatch = False
         self.field_names: set[str] = set()
         self._pending: list[tuple[str, str]] = []
+        self.tagged = self._discriminated_members()
+
+    def _discriminated_members(self) -> dict[str, str]:
+        """Members of unions with a discriminator (that is kept): member name -> tag property."""
+        out: dict[str, str] = {}
+        for schema in self.schemas.values():
+            for node in _walk(schema):
+                disc = node.get("discriminator")
+                members = node.get("oneOf") or node.get("anyOf")
+                if not isinstance(disc, dict) or not isinstance(members, list):
+                    continue
+                prop = disc.get("propertyName")
+                if isinstance(prop, str) and self.discriminated(members, prop):
+                    for m in members:
+                        if isinstance(m, dict) and isinstance(m.get("$ref"), str):
+                            out[schema_name(m["$ref"])] = prop
+        return out
 
     # -- imports --------------------------------------------------------------------------------
 
@@ -160,18 +177,22 @@ class TypeWriter:
                 own.append(part)
                 required += [str(r) for r in part.get("required") or []]
         own.append(schema)
+        inherited_required = set(self._base_required(bases))
         declared: list[str] = []
         for part in own:
             props = part.get("properties")
             if isinstance(props, dict):
                 for wire, sub in props.items():
                     declared.append(wire)
-                    fields.append(self.field(wire, sub, wire in required))
-        for wire in required:
+                    is_tag = wire == self.tagged.get(name)
+                    fields.append(self.field(wire, sub, is_tag or wire in required or wire in inherited_required))
+        tag = self.tagged.get(name)
+        for wire in required + ([tag] if tag and tag not in required else []):
             inherited = self._inherited(bases, wire)
             if wire not in declared and inherited is not None:
                 declared.append(wire)
-                fields.append(self.field(wire, inherited, True))
+                sub = inherited if wire in required else {k: v for k, v in inherited.items() if k != "description"}
+                fields.append(self.field(wire, sub, True))
         if not bases:
             bases = ["BaseModel"]
             self.need(f"{self.package}._runtime.model", "BaseModel")
@@ -193,6 +214,33 @@ class TypeWriter:
             if found is not None:
                 return found
         return None
+
+    def _reaches_class(self, schema: Any) -> bool:
+        """The type names a class, directly or through type aliases."""
+        seen: set[str] = set()
+        stack = refs_of(schema)
+        while stack:
+            name = stack.pop()
+            if name in seen or name not in self.schemas:
+                continue
+            seen.add(name)
+            if self.is_class(self.schemas[name]):
+                return True
+            stack += refs_of(self.schemas[name])
+        return False
+
+    def _base_required(self, bases: list[str], depth: int = 0) -> list[str]:
+        out: list[str] = []
+        for base in bases:
+            schema = self.schemas.get(base)
+            if not isinstance(schema, dict) or depth > 30:
+                continue
+            parts = [schema, *[p for p in schema.get("allOf") or [] if isinstance(p, dict)]]
+            for part in parts:
+                out += [str(r) for r in part.get("required") or []]
+            parents = [schema_name(p["$ref"]) for p in schema.get("allOf") or [] if isinstance(p, dict) and "$ref" in p]
+            out += self._base_required(parents, depth + 1)
+        return out
 
     def config_lines(self, schema: dict[str, Any]) -> list[str]:
         extra = schema.get("additionalProperties")
@@ -243,7 +291,8 @@ class TypeWriter:
         kws += self.constraints(schema)
         if schema.get("deprecated") is True:
             kws.append(Kw("deprecated", Atom("True")))
-        if not required and "default" in schema and schema["default"] is not None and refs_of(schema):
+        if not required and "default" in schema and schema["default"] is not None \
+                and self._reaches_class(schema):
             kws.append(Kw("validate_default", Atom("True")))
         if kws:
             self.need("typing", "Annotated")
@@ -334,6 +383,19 @@ class TypeWriter:
             field = Sub("Field", (Kw("discriminator", Atom(literal_text(disc["propertyName"]))),), "()")
             return Sub("Annotated", (union, field))
         return union
+
+
+def _walk(node: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            out.append(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return out
 
 
 def refs_of(node: Any) -> list[str]:
