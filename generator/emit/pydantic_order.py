@@ -126,9 +126,16 @@ def rebuilt_models(schemas: dict[str, Any], writer: TypeWriter, order: list[str]
     for comp in _sccs(order, refs):
         if len(comp) > 1 or comp[0] in refs[comp[0]]:
             cyclic.update(comp)
+    changed = True
+    while changed:  # and every model that leads to a cycle
+        changed = False
+        for n in order:
+            if n not in cyclic and refs[n] & cyclic:
+                cyclic.add(n)
+                changed = True
     position = {n: i for i, n in enumerate(order)}
     needed = {n for n in cyclic if writer.is_class(schemas[n])
-              and any(r == n or position[r] > position[n] for r in refs[n])}
+              and any(r == n or position[r] > position[n] and r in cyclic for r in refs[n])}
     strong, _ = _deps(schemas, writer)
     changed = True
     while changed:

@@ -301,7 +301,7 @@ class TypeWriter:
         return {"name": name, "annotation": expr, "default": default, "description": schema.get("description")}
 
     def constraints(self, schema: Any) -> list[Kw]:
-        if not isinstance(schema, dict):
+        if not isinstance(schema, dict) or schema.get("format") in _FORMATS:
             return []
         found = {_CONSTRAINTS[k]: v for k, v in schema.items() if k in _CONSTRAINTS and not isinstance(v, bool)}
         kind = schema.get("type")
