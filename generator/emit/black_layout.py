@@ -11,7 +11,7 @@ Strings are never split.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 LINE_LENGTH = 100
 INDENT = "    "
@@ -45,12 +45,6 @@ class Kw:
     name: str
     value: Expr
     sep: str = "="
-
-
-@dataclass(frozen=True)
-class Pair:
-    key: Expr
-    value: Expr = field(default_factory=lambda: Atom(""))
 
 
 Expr = Atom | Sub | Or | Kw
@@ -90,11 +84,15 @@ def statement(head: str, e: Expr, tail: str, indent: str) -> list[str]:
     return [one]
 
 
-def annotation(head: str, e: Expr, tail: str, indent: str) -> list[str]:
-    """An annotated field ``name: e = default``: a union that does not fit is parenthesised."""
+def annotation(head: str, e: Expr, default: str | None, indent: str) -> list[str]:
+    """An annotated field ``name: e = default``: the default goes in parentheses when the rest
+    then fits; else a union that does not fit is parenthesised, or the annotation split."""
+    tail = "" if default is None else f" = {default}"
     one = f"{indent}{head}{flat(e)}{tail}"
     if fits(one) and not _has_magic(e):
         return [one]
+    if default is not None and fits(f"{indent}{head}{flat(e)} = (") and not _has_magic(e):
+        return [f"{indent}{head}{flat(e)} = (", f"{indent}{INDENT}{default}", f"{indent})"]
     if isinstance(e, Or):
         return [f"{indent}{head}(", *element(e, "", indent + INDENT), f"{indent}){tail}"]
     return statement(head, e, tail, indent)

@@ -111,8 +111,7 @@ def _class(writer: TypeWriter, name: str, schema: dict[str, Any], page: bool) ->
 
 def _field_lines(writer: TypeWriter, f: dict[str, Any]) -> list[str]:
     head = f"{f['name']}: "
-    tail = f" = {f['default']}" if f["default"] is not None else ""
-    lines = L.annotation(head, f["annotation"], tail, L.INDENT)
+    lines = L.annotation(head, f["annotation"], f["default"], L.INDENT)
     return lines + _docstring(f.get("description"), L.INDENT)
 
 
