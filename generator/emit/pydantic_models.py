@@ -25,15 +25,31 @@ from __future__ import annotations
 
 import keyword
 import re
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from . import black_layout as L
-from .black_layout import Atom, Sub
+from .black_layout import Atom, Expr, Sub
 from .models import HEADER, _field_aliases
 from .pydantic_order import model_order, rebuilt_models
+from .pydantic_tags import add_tag_dispatch
 from .pydantic_types import TypeWriter, literal_text, schema_name
 
 _IDENT = re.compile(r"[^0-9a-zA-Z_]")
+
+
+@dataclass
+class Model:
+    """One top-level statement before layout: a class (``bases``, ``fields``) or a type alias
+    (``value``)."""
+
+    name: str
+    schema: Any
+    bases: list[str] = dc_field(default_factory=list)
+    config: list[str] = dc_field(default_factory=list)
+    fields: list[dict[str, Any]] = dc_field(default_factory=list)
+    value: Expr | None = None
 
 
 def emit_models(models_doc: dict[str, Any], package: str, page_models: tuple[str, ...] = ()) -> str:
@@ -43,29 +59,26 @@ def emit_models(models_doc: dict[str, Any], package: str, page_models: tuple[str
         return f'"""Models of the API (none declared)."""\n\n{HEADER}\n'
     writer = TypeWriter(schemas, package, _field_aliases(models_doc))
     writer.field_names = _all_field_names(schemas, writer.aliases)
-    pieces: dict[str, list[str]] = {}
-    for name in writer.parse_order():
-        pieces[name] = _model(writer, name, name in page_models)
+    models = {name: _model(writer, name, name in page_models) for name in writer.parse_order()}
     order = model_order(schemas, writer)
-    body = "\n\n".join("\n".join(pieces[n]) + "\n" for n in order)
+    writer.uses_tag_dispatch = add_tag_dispatch([models[n] for n in order])
+    body = "\n\n".join("\n".join(_lines(models[n])) + "\n" for n in order)
     rebuild = rebuilt_models(schemas, writer, order)
     if rebuild:
         body += "\n\n" + "".join(f"{n}.model_rebuild()\n" for n in rebuild)
-    first = writer.schemas[order[0]]
-    gap = "\n\n" if writer.is_class(first) else "\n"
+    gap = "\n\n" if models[order[0]].value is None else "\n"
     return _opening(writer) + gap + body
 
 
 def _opening(writer: TypeWriter) -> str:
     lines = ['"""Models of the API."""', "", "from __future__ import annotations"]
     if writer.uses_tag_dispatch:
-        if "Annotated" not in writer.imports.get("typing", ()):
+        if not any("Annotated" in names for names in writer.imports.values()):
             lines.append("from typing import Annotated")
         lines.append(f"from {writer.package}._runtime.model import tag_dispatch")
     lines += ["", HEADER, ""]
     for module, names in writer.imports.items():
-        parts = sorted(names, key=lambda n: n)
-        text = ", ".join(writer.import_text(module, n) for n in parts)
+        text = ", ".join(writer.import_text(module, n) for n in sorted(names))
         lines.append(f"from {module} import {text}")
     return "\n".join(lines) + "\n"
 
@@ -73,33 +86,28 @@ def _opening(writer: TypeWriter) -> str:
 # --- one model --------------------------------------------------------------------------------
 
 
-def _model(writer: TypeWriter, name: str, page: bool) -> list[str]:
+def _model(writer: TypeWriter, name: str, page: bool) -> Model:
     schema = writer.schemas[name]
-    if writer.is_class(schema):
-        return _class(writer, name, schema, page)
-    return _alias(writer, name, schema)
-
-
-def _alias(writer: TypeWriter, name: str, schema: Any) -> list[str]:
-    value = writer.alias_value(name, schema)
-    writer.note_import("typing_extensions", "TypeAliasType", model=name, base=True)
-    call = Sub("TypeAliasType", (Atom(literal_text(name)), value), "()")
-    lines = L.statement(f"{name} = ", call, "", "")
-    return lines + _docstring(schema.get("description") if isinstance(schema, dict) else None, "")
-
-
-def _class(writer: TypeWriter, name: str, schema: dict[str, Any], page: bool) -> list[str]:
+    if not writer.is_class(schema):
+        return Model(name, schema, value=writer.alias_value(name, schema))
     bases, fields = writer.class_parts(name, schema)
     if page:
         bases = ["CursorPage"]
-        writer.note_import(f"{writer.package}._runtime.pagination", "CursorPage", model=name, base=True)
-    lines = [f"class {name}({', '.join(bases)}):"]
-    doc = _docstring(schema.get("description"), L.INDENT)
-    body: list[str] = []
-    config = writer.config_lines(schema)
-    body += config
-    for f in fields:
-        body += _field_lines(writer, f)
+        writer.need(f"{writer.package}._runtime.pagination", "CursorPage")
+        writer.flush()
+    return Model(name, schema, bases, writer.config_lines(schema), fields)
+
+
+def _lines(model: Model) -> list[str]:
+    description = model.schema.get("description") if isinstance(model.schema, dict) else None
+    if model.value is not None:
+        call = Sub("TypeAliasType", (Atom(literal_text(model.name)), model.value), "()")
+        return L.statement(f"{model.name} = ", call, "", "") + _docstring(description, "")
+    lines = [f"class {model.name}({', '.join(model.bases)}):"]
+    doc = _docstring(description, L.INDENT)
+    body = list(model.config)
+    for f in model.fields:
+        body += _field_lines(f)
     if doc:
         lines += doc
         if body:
@@ -109,7 +117,7 @@ def _class(writer: TypeWriter, name: str, schema: dict[str, Any], page: bool) ->
     return lines + body
 
 
-def _field_lines(writer: TypeWriter, f: dict[str, Any]) -> list[str]:
+def _field_lines(f: dict[str, Any]) -> list[str]:
     head = f"{f['name']}: "
     lines = L.annotation(head, f["annotation"], f["default"], L.INDENT)
     return lines + _docstring(f.get("description"), L.INDENT)

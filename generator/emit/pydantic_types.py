@@ -298,7 +298,9 @@ class TypeWriter:
             self.need("typing", "Annotated")
             self.need("pydantic", "Field")
             expr = Sub("Annotated", (expr, Sub("Field", tuple(kws), "()")))
-        return {"name": name, "annotation": expr, "default": default, "description": schema.get("description")}
+        return {"name": name, "annotation": expr, "default": default, "description": schema.get("description"),
+                "key": wire, "values": _closed_literal(schema) if _is_literal(expr) else None,
+                "required": default is None}
 
     def constraints(self, schema: Any) -> list[Kw]:
         if not isinstance(schema, dict) or schema.get("format") in _FORMATS:
@@ -421,6 +423,22 @@ def _one_value(schema: dict[str, Any]) -> tuple[Any] | None:
     values = schema.get("enum")
     if isinstance(values, list) and len(values) == 1:
         return (values[0],)
+    return None
+
+
+def _is_literal(expr: Expr) -> bool:
+    if isinstance(expr, Sub) and expr.head == "Annotated":
+        expr = expr.args[0]
+    return isinstance(expr, Sub) and expr.head == "Literal"
+
+
+def _closed_literal(schema: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The values of the field's annotation when it is exactly ``Literal[...]``."""
+    if "const" in schema:
+        return (schema["const"],)
+    values = schema.get("enum")
+    if isinstance(values, list) and values and None not in values and not schema.get("anyOf"):
+        return tuple(values)
     return None
 
 
