@@ -119,23 +119,13 @@ def model_order(schemas: dict[str, Any], writer: TypeWriter) -> list[str]:
 
 
 def rebuilt_models(schemas: dict[str, Any], writer: TypeWriter, order: list[str]) -> list[str]:
-    """Classes on a reference cycle that refer to themselves or to a model written after them,
-    and every class built on one of those (``X.model_rebuild()`` at the end of the module)."""
+    """Classes that need ``X.model_rebuild()`` at the end of the module, in module order: those
+    datamodel-code-generator marks for an update (see ``_marked``) that refer to themselves or to
+    a model written after them, and every class built on one of those."""
     refs = {n: {r for r in refs_of(schemas[n]) if r in schemas} for n in order}
-    cyclic: set[str] = set()
-    for comp in _sccs(order, refs):
-        if len(comp) > 1 or comp[0] in refs[comp[0]]:
-            cyclic.update(comp)
-    changed = True
-    while changed:  # and every model that leads to a cycle
-        changed = False
-        for n in order:
-            if n not in cyclic and refs[n] & cyclic:
-                cyclic.add(n)
-                changed = True
+    marked = _marked(schemas, writer, refs)
     position = {n: i for i, n in enumerate(order)}
-    needed = {n for n in cyclic if writer.is_class(schemas[n])
-              and any(r == n or position[r] > position[n] and r in cyclic for r in refs[n])}
+    needed = {n for n in marked if any(r == n or position[r] > position[n] for r in refs[n])}
     strong, _ = _deps(schemas, writer)
     changed = True
     while changed:
@@ -145,3 +135,31 @@ def rebuilt_models(schemas: dict[str, Any], writer: TypeWriter, order: list[str]
                 needed.add(n)
                 changed = True
     return [n for n in order if n in needed]
+
+
+def _marked(schemas: dict[str, Any], writer: TypeWriter, refs: dict[str, set[str]]) -> set[str]:
+    """Classes that refer to themselves, and the classes left over by the passes (on or behind
+    a cycle) that, taken in turn, refer to a model not yet placed or are built on a marked one."""
+    placed, stalled = writer.parse_passes()
+    marked = {n for n in placed if n in refs[n] and writer.is_class(schemas[n])}
+    strong, _ = _deps(schemas, writer)
+    stalled = _by_bases(stalled, strong)
+    done = set(placed)
+    for n in stalled:
+        waiting = refs[n] - {n} - done
+        done.add(n)
+        if (waiting or strong[n] & marked) and writer.is_class(schemas[n]):
+            marked.add(n)
+    return marked
+
+
+def _by_bases(models: list[str], strong: dict[str, set[str]]) -> list[str]:
+    """Stable sort by the position of the last base among ``models``, to a fixed point."""
+    seen: set[tuple[str, ...]] = set()
+    while True:
+        index = {n: i for i, n in enumerate(models)}
+        ranked = sorted(models, key=lambda n: max((index[b] for b in strong[n] if b in index), default=-1))
+        if ranked == models or tuple(ranked) in seen:
+            return models
+        seen.add(tuple(ranked))
+        models = ranked

@@ -16,6 +16,7 @@ _FORMATS = {
 }
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 _CONSTRAINTS = {
+    "minProperties": "min_length", "maxProperties": "max_length",
     "minLength": "min_length", "maxLength": "max_length", "pattern": "pattern",
     "minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt",
     "multipleOf": "multiple_of", "minItems": "min_length", "maxItems": "max_length",
@@ -111,8 +112,13 @@ class TypeWriter:
     # -- order in which datamodel-code-generator parses ----------------------------------------
 
     def parse_order(self) -> list[str]:
-        """Passes over the schemas in document order; a model is placed once every model it
-        refers to is (datamodel-code-generator's sort of its parsed models)."""
+        placed, stalled = self.parse_passes()
+        return placed + stalled
+
+    def parse_passes(self) -> tuple[list[str], list[str]]:
+        """Passes over the schemas in document order; a model is placed once every other model
+        it refers to is (datamodel-code-generator's sort of its parsed models). Returns the
+        placed models and those left over (on or behind a cycle of two or more models)."""
         refs = {name: set(refs_of(schema)) - {name} for name, schema in self.schemas.items()}
         placed: list[str] = []
         done: set[str] = set()
@@ -126,10 +132,9 @@ class TypeWriter:
                 else:
                     later.append(name)
             if len(later) == len(pending):
-                placed += later
-                break
+                return placed, later
             pending = later
-        return placed
+        return placed, []
 
     # -- models ---------------------------------------------------------------------------------
 
@@ -251,15 +256,17 @@ class TypeWriter:
         return []
 
     def alias_value(self, name: str, schema: Any) -> Expr:
-        expr = self.annotated(schema)
+        expr = self.annotated(schema, title=True)
         self.need(f"{self.package}._runtime.model", "BaseModel")
         self.need("typing_extensions", "TypeAliasType")
         self.flush()
         return expr
 
-    def annotated(self, schema: Any) -> Expr:
+    def annotated(self, schema: Any, title: bool = False) -> Expr:
         expr = self.type_of(schema)
         kws = self.constraints(schema)
+        if title and isinstance(schema, dict) and isinstance(schema.get("title"), str):
+            kws = sorted([*kws, Kw("title", Atom(literal_text(schema["title"])))], key=lambda k: k.name)
         if kws:
             self.need("typing", "Annotated")
             self.need("pydantic", "Field")
