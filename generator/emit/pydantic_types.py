@@ -257,6 +257,10 @@ class TypeWriter:
 
     def alias_value(self, name: str, schema: Any) -> Expr:
         expr = self.annotated(schema, title=True)
+        if name in refs_of(schema):  # a recursive alias: its value as a string, with Optional
+            if _has_none(expr):
+                self.need("typing", "Optional")
+            expr = Atom(literal_text(_optional_text(expr)))
         self.need(f"{self.package}._runtime.model", "BaseModel")
         self.need("typing_extensions", "TypeAliasType")
         self.flush()
@@ -323,7 +327,7 @@ class TypeWriter:
         if not isinstance(schema, dict) or not _typed(schema):
             return Atom(self._ref_type("typing", "Any"))
         if "$ref" in schema:
-            return Atom(schema_name(schema["$ref"]))
+            return self._ref(schema_name(schema["$ref"]))
         if "const" in schema:
             self.need("typing", "Literal")
             return Sub("Literal", (Atom(literal_text(schema["const"])),))
@@ -335,9 +339,17 @@ class TypeWriter:
         if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
             return self.type_of(schema["allOf"][0])
         kind = schema.get("type")
-        if isinstance(kind, list):
-            return _union_of([self.type_of({**schema, "type": k}) for k in kind])
+        if isinstance(kind, list):  # an object among several types is any dict, as dcg reads it
+            return _union_of([self.type_of({**_without_map(schema), "type": k}) for k in kind])
         return self._single(schema, kind)
+
+    def _ref(self, name: str) -> Expr:
+        """A class whose schema also allows null is referred to as ``X | None``."""
+        target = self.schemas.get(name)
+        kind = target.get("type") if isinstance(target, dict) else None
+        if isinstance(kind, list) and "null" in kind and self.is_class(target):
+            return Or((Atom(name), Atom("None")))
+        return Atom(name)
 
     def _single(self, schema: dict[str, Any], kind: Any) -> Expr:
         if kind == "string" and schema.get("format") in _FORMATS:
@@ -383,7 +395,7 @@ class TypeWriter:
         return _union_of(parts)
 
     def _union(self, schema: dict[str, Any], members: list[Any]) -> Expr:
-        union = _union_of([self.type_of(m) for m in members])
+        union = _union_of([self._inner(m) for m in members])
         disc = schema.get("discriminator")
         if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str) \
                 and self.discriminated(members, disc["propertyName"]):
@@ -416,8 +428,11 @@ def refs_of(node: Any) -> list[str]:
             ref = item.get("$ref")
             if isinstance(ref, str):
                 out.append(schema_name(ref))
+            skip = ("discriminator", "default", "enum", "const")
+            if isinstance(item.get("type"), list) and "object" in item["type"]:
+                skip += ("additionalProperties", "patternProperties")  # read as any dict
             for key, value in item.items():
-                if key not in ("discriminator", "default", "enum", "const"):
+                if key not in skip:
                     stack.append(value)
         elif isinstance(item, list):
             stack.extend(item)
@@ -431,6 +446,24 @@ def _one_value(schema: dict[str, Any]) -> tuple[Any] | None:
     if isinstance(values, list) and len(values) == 1:
         return (values[0],)
     return None
+
+
+def _optional_text(e: Expr) -> str:
+    """``e`` as text with ``X | None`` written ``Optional[X]`` (the string form of an alias)."""
+    if isinstance(e, Or):
+        rest = [p for p in e.parts if p != Atom("None")]
+        inner = " | ".join(_optional_text(p) for p in rest)
+        return f"Optional[{inner}]" if len(rest) < len(e.parts) else inner
+    if isinstance(e, Sub):
+        body = ", ".join(_optional_text(a) for a in e.args)
+        return f"{e.head}{e.brackets[0]}{body}{e.brackets[1]}"
+    if isinstance(e, Kw):
+        return f"{e.name}{e.sep}{_optional_text(e.value)}"
+    return e.text
+
+
+def _without_map(schema: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in schema.items() if k not in ("additionalProperties", "patternProperties")}
 
 
 def _is_literal(expr: Expr) -> bool:
@@ -476,6 +509,8 @@ def _union_of(parts: list[Expr]) -> Expr:
         for q in p.parts if isinstance(p, Or) else (p,):
             if q not in flat_parts:
                 flat_parts.append(q)
+    if Atom("None") in flat_parts:  # None goes last
+        flat_parts = [q for q in flat_parts if q != Atom("None")] + [Atom("None")]
     if len(flat_parts) == 1:
         return flat_parts[0]
     return Or(tuple(flat_parts))
