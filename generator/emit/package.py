@@ -15,6 +15,7 @@ from ..timings import Timings
 from .fileset import FileSet
 from .format import Formatter, prepare_black
 from .models import generate_models, model_files, prepare_models
+from .pydantic_models import emit_models, models_engine
 
 
 def templates_root() -> Path:
@@ -68,16 +69,20 @@ def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = Non
         render("resource.py.j2", f"{pkg}/resources/{group.module}.py", group=group)
     timings.add("emit: templates", time.perf_counter() - started)
     black.start()
+    ours = models_engine() == "sdkgen"  # models written in black's layout: no black for them
     try:
-        with timings.stage("emit: datamodel-code-generator"):
-            models = _models(ir, cache, timings, models_worker)
+        with timings.stage("emit: models" if ours else "emit: datamodel-code-generator"):
+            models = emit_models(ir.models_doc, pkg, ir.page_models) if ours else _models(ir, cache, timings, models_worker)
         if checkpoint is not None:
             checkpoint()
     except BaseException:
         black.abandon()
         raise
-    black.add(f"{pkg}/models.py", models)
+    if not ours:
+        black.add(f"{pkg}/models.py", models)
     formatted = black.finish()
+    if ours:
+        formatted[f"{pkg}/models.py"] = models
     timings.add("emit: black", black.seconds, black.describe())
     for path, text in formatted.items():
         if path == f"{pkg}/models.py":  # split into the models package, loaded model by model
@@ -94,9 +99,12 @@ def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = Non
     return files
 
 
-def models_worker() -> Prepared:
+def models_worker() -> Prepared | None:
     """A child process that imports datamodel-code-generator now and runs `generate_models`
-    when `_models` sends it the schemas (see `background.Prepared`)."""
+    when `_models` sends it the schemas (see `background.Prepared`); None when sdkgen writes
+    the models itself (``SDKGEN_MODELS``)."""
+    if models_engine() == "sdkgen":
+        return None
     return Prepared(prepare_models, generate_models)
 
 

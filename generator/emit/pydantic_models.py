@@ -24,6 +24,7 @@ What is reproduced, and how:
 from __future__ import annotations
 
 import keyword
+import os
 import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -37,6 +38,15 @@ from .pydantic_tags import add_tag_dispatch
 from .pydantic_types import TypeWriter, literal_text, schema_name
 
 _IDENT = re.compile(r"[^0-9a-zA-Z_]")
+ENV_ENGINE = "SDKGEN_MODELS"
+DEFAULT_ENGINE = "dcg"
+
+
+def models_engine() -> str:
+    """Who writes the models: ``sdkgen`` (this module) or ``dcg`` (datamodel-code-generator and
+    black, the old path); ``$SDKGEN_MODELS``, else the default."""
+    value = os.environ.get(ENV_ENGINE, "").strip().lower()
+    return value if value in ("sdkgen", "dcg") else DEFAULT_ENGINE
 
 
 @dataclass
