@@ -43,6 +43,12 @@ def models_input(path: Path, package: str) -> tuple[dict[str, Any], str, tuple[s
     return ir.models_doc, ir.package, tuple(ir.page_models)
 
 
+@lru_cache(maxsize=None)
+def oracle_text(path: Path, package: str) -> str:
+    """``oracle`` of an input, once per test session (datamodel-code-generator and black are slow)."""
+    return oracle(*models_input(path, package))
+
+
 def oracle(models_doc: dict[str, Any], package: str, page_models: tuple[str, ...]) -> str:
     """The old path: the formatted module ``split_models`` received."""
     return format_python(generate_models(models_doc, package, page_models), "models.py")

@@ -15,15 +15,14 @@ from generator.loading.load import load
 from generator.problems import SpecError
 
 from ...security.test_fuzz import COMPONENTS, schema
-from .model_oracle import explain, inputs, models_input, oracle, ours
+from .model_oracle import explain, inputs, models_input, oracle, oracle_text, ours
 
 INPUTS = inputs()
 
 
 @pytest.mark.parametrize("item", INPUTS, ids=[i.name for i in INPUTS])
 def test_text_equal_to_the_old_path(item: Any) -> None:
-    args = models_input(item.path, item.package)
-    expected, actual = oracle(*args), ours(*args)
+    expected, actual = oracle_text(item.path, item.package), ours(*models_input(item.path, item.package))
     assert actual == expected, explain(expected, actual)
 
 
