@@ -69,8 +69,9 @@ def emit_models(models_doc: dict[str, Any], package: str, page_models: tuple[str
         return f'"""Models of the API (none declared)."""\n\n{HEADER}\n'
     writer = TypeWriter(schemas, package, _field_aliases(models_doc))
     writer.field_names = _all_field_names(schemas, writer.aliases)
-    models = {name: _model(writer, name, name in page_models) for name in writer.parse_order()}
     order = model_order(schemas, writer)
+    writer.position = {name: i for i, name in enumerate(order)}
+    models = {name: _model(writer, name, name in page_models) for name in writer.parse_order()}
     writer.uses_tag_dispatch = add_tag_dispatch([models[n] for n in order])
     body = "\n\n".join("\n".join(_lines(models[n])) + "\n" for n in order)
     rebuild = rebuilt_models(schemas, writer, order)

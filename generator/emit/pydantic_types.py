@@ -65,6 +65,7 @@ class TypeWriter:
         self.field_names: set[str] = set()
         self._pending: list[tuple[str, str]] = []
         self.tagged = self._discriminated_members()
+        self.position: dict[str, int] = {}  # place of each model in the module, once known
 
     def _discriminated_members(self) -> dict[str, str]:
         """Members of unions with a discriminator (that is kept): member name -> tag property."""
@@ -257,14 +258,21 @@ class TypeWriter:
 
     def alias_value(self, name: str, schema: Any) -> Expr:
         expr = self.annotated(schema, title=True)
-        if name in refs_of(schema):  # a recursive alias: its value as a string, with Optional
-            if _has_none(expr):
-                self.need("typing", "Optional")
-            expr = Atom(literal_text(_optional_text(expr)))
+        if self._forward(name, schema):  # its value as a string (typing's spelling): read later
+            text = _optional_text(expr)
+            for word in ("Optional", "Union"):
+                if f"{word}[" in text:
+                    self.need("typing", word)
+            expr = Atom(literal_text(text))
         self.need(f"{self.package}._runtime.model", "BaseModel")
         self.need("typing_extensions", "TypeAliasType")
         self.flush()
         return expr
+
+    def _forward(self, name: str, schema: Any) -> bool:
+        """The alias names itself or a model written after it in the module."""
+        here = self.position.get(name, -1)
+        return any(r == name or self.position.get(r, -1) > here for r in refs_of(schema))
 
     def annotated(self, schema: Any, title: bool = False) -> Expr:
         expr = self.type_of(schema)
@@ -395,7 +403,15 @@ class TypeWriter:
         return _union_of(parts)
 
     def _union(self, schema: dict[str, Any], members: list[Any]) -> Expr:
-        union = _union_of([self._inner(m) for m in members])
+        parts: list[Expr] = []
+        for i, m in enumerate(members):
+            part = self._inner(m)
+            if i and _is_const(m) and _is_const(members[i - 1]):  # consts in a row: one Literal
+                last = parts[-1]
+                parts[-1] = Sub("Literal", (*last.args, *part.args))  # type: ignore[union-attr]
+            else:
+                parts.append(part)
+        union = _union_of(parts)
         disc = schema.get("discriminator")
         if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str) \
                 and self.discriminated(members, disc["propertyName"]):
@@ -452,7 +468,8 @@ def _optional_text(e: Expr) -> str:
     """``e`` as text with ``X | None`` written ``Optional[X]`` (the string form of an alias)."""
     if isinstance(e, Or):
         rest = [p for p in e.parts if p != Atom("None")]
-        inner = " | ".join(_optional_text(p) for p in rest)
+        inner = ", ".join(_optional_text(p) for p in rest)
+        inner = f"Union[{inner}]" if len(rest) > 1 else inner
         return f"Optional[{inner}]" if len(rest) < len(e.parts) else inner
     if isinstance(e, Sub):
         body = ", ".join(_optional_text(a) for a in e.args)
@@ -460,6 +477,10 @@ def _optional_text(e: Expr) -> str:
     if isinstance(e, Kw):
         return f"{e.name}{e.sep}{_optional_text(e.value)}"
     return e.text
+
+
+def _is_const(schema: Any) -> bool:
+    return isinstance(schema, dict) and "const" in schema and "$ref" not in schema
 
 
 def _without_map(schema: dict[str, Any]) -> dict[str, Any]:
@@ -504,6 +525,7 @@ def _or(a: Expr, b: Expr) -> Expr:
 
 
 def _union_of(parts: list[Expr]) -> Expr:
+    """Members flattened and deduplicated; ``None`` last."""
     flat_parts: list[Expr] = []
     for p in parts:
         for q in p.parts if isinstance(p, Or) else (p,):
