@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from typing import Any
 
-from .black_layout import Atom, Expr, Kw, Or, Sub
+from .black_layout import Atom, Expr, Kw, Or, Sub, flat
 
 PREFIX = "#/components/schemas/"
 _FORMATS = {
@@ -259,11 +260,15 @@ class TypeWriter:
     def alias_value(self, name: str, schema: Any) -> Expr:
         expr = self.annotated(schema, title=True)
         if self._forward(name, schema):  # its value as a string (typing's spelling): read later
-            text = _optional_text(expr)
+            here = self.position.get(name, -1)
+            later = {r for r in refs_of(schema) if r == name or self.position.get(r, -1) > here}
+            if isinstance(expr, Or):  # a union at the top: typing's spelling, the names quoted
+                expr = Atom(_top_union_text(expr, later))
+            else:
+                expr = Atom(literal_text(_optional_text(expr, later)))
             for word in ("Optional", "Union"):
-                if f"{word}[" in text:
+                if f"{word}[" in expr.text:
                     self.need("typing", word)
-            expr = Atom(literal_text(text))
         self.need(f"{self.package}._runtime.model", "BaseModel")
         self.need("typing_extensions", "TypeAliasType")
         self.flush()
@@ -464,19 +469,31 @@ def _one_value(schema: dict[str, Any]) -> tuple[Any] | None:
     return None
 
 
-def _optional_text(e: Expr) -> str:
-    """``e`` as text with ``X | None`` written ``Optional[X]`` (the string form of an alias)."""
+def _optional_text(e: Expr, later: set[str]) -> str:
+    """``e`` as text, for the string form of an alias: a union with a member named by a model
+    not yet defined is spelled ``Optional[...]`` / ``Union[...]``, others ``A | B``."""
     if isinstance(e, Or):
         rest = [p for p in e.parts if p != Atom("None")]
-        inner = ", ".join(_optional_text(p) for p in rest)
+        if not any(isinstance(p, Atom) and p.text in later for p in rest):
+            return " | ".join(_optional_text(p, later) for p in e.parts)
+        inner = ", ".join(_optional_text(p, later) for p in rest)
         inner = f"Union[{inner}]" if len(rest) > 1 else inner
         return f"Optional[{inner}]" if len(rest) < len(e.parts) else inner
     if isinstance(e, Sub):
-        body = ", ".join(_optional_text(a) for a in e.args)
+        body = ", ".join(_optional_text(a, later) for a in e.args)
         return f"{e.head}{e.brackets[0]}{body}{e.brackets[1]}"
     if isinstance(e, Kw):
-        return f"{e.name}{e.sep}{_optional_text(e.value)}"
+        return f"{e.name}{e.sep}{_optional_text(e.value, later)}"
+    if e.text[:1] in "\"'":
+        return repr(ast.literal_eval(e.text))  # inside a string: Python's own repr
     return e.text
+
+
+def _top_union_text(e: Or, later: set[str]) -> str:
+    rest = [p for p in e.parts if p != Atom("None")]
+    names = [literal_text(p.text) if isinstance(p, Atom) and p.text in later else flat(p) for p in rest]
+    inner = f"Union[{', '.join(names)}]" if len(rest) > 1 else names[0]
+    return f"Optional[{inner}]" if len(rest) < len(e.parts) else inner
 
 
 def _is_const(schema: Any) -> bool:

@@ -15,7 +15,7 @@ from generator.loading.load import load
 from generator.problems import SpecError
 
 from ...security.test_fuzz import COMPONENTS, schema
-from .model_oracle import explain, inputs, models_input, oracle, oracle_text, ours
+from .model_oracle import canonical, deviation, explain, inputs, models_input, oracle, oracle_text, ours
 
 INPUTS = inputs()
 
@@ -31,10 +31,24 @@ def test_no_schemas() -> None:
     assert ours(doc, "pkg", ()) == oracle(doc, "pkg", ())
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(components=st.lists(schema, min_size=len(COMPONENTS), max_size=len(COMPONENTS)),
        version=st.sampled_from(["3.0.3", "3.1.0"]))
 def test_random_schemas_text_equal(tmp_path_factory: Any, components: list[Any], version: str) -> None:
+    """Equal text, except where ``pydantic_models``'s docstring documents a deviation: then
+    equal modulo that deviation (and the instance test below checks the behaviour)."""
+    args = _fuzz_input(tmp_path_factory, components, version)
+    if args is None:
+        return
+    expected, actual = oracle(*args), ours(*args)
+    if actual == expected:
+        return
+    if deviation(expected, args[0]) is not None:
+        return
+    assert canonical(actual) == canonical(expected), explain(expected, actual)
+
+
+def _fuzz_input(tmp_path_factory: Any, components: list[Any], version: str) -> tuple[Any, ...] | None:
     doc = {
         "openapi": version,
         "info": {"title": "fuzz", "version": "1.0.0"},
@@ -50,11 +64,5 @@ def test_random_schemas_text_equal(tmp_path_factory: Any, components: list[Any],
     try:
         ir, _ = build(load(spec), package="fuzz_sdk")
     except SpecError:
-        return
-    args = (ir.models_doc, ir.package, tuple(ir.page_models))
-    try:
-        expected = oracle(*args)
-    except Exception:  # the old path refused it (renamed models, say): nothing to compare
-        return
-    actual = ours(*args)
-    assert actual == expected, explain(expected, actual)
+        return None
+    return ir.models_doc, ir.package, tuple(ir.page_models)
