@@ -23,9 +23,7 @@ What is reproduced, and how:
 
 from __future__ import annotations
 
-import keyword
 import os
-import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -35,9 +33,8 @@ from .black_layout import Atom, Expr, Sub
 from .models import HEADER, _field_aliases
 from .pydantic_order import model_order, rebuilt_models
 from .pydantic_tags import add_tag_dispatch
-from .pydantic_types import TypeWriter, literal_text, schema_name
+from .pydantic_types import TypeWriter, field_name, literal_text, schema_name
 
-_IDENT = re.compile(r"[^0-9a-zA-Z_]")
 ENV_ENGINE = "SDKGEN_MODELS"
 DEFAULT_ENGINE = "dcg"
 
@@ -143,26 +140,6 @@ def _docstring(text: Any, indent: str) -> list[str]:
 
 def _doc_text(text: str) -> str:
     return text.strip("\n").replace("\\", "\\\\")
-
-
-def field_name(wire: str, aliases: dict[str, str]) -> str:
-    """The Python name datamodel-code-generator gives a property (then its alias is the wire name)."""
-    if wire in aliases:
-        return aliases[wire]
-    name = _IDENT.sub("_", wire)
-    if not name or name[0].isdigit():
-        name = f"field_{name}"
-    if name.startswith("_"):
-        name = f"field{name}"
-    if keyword.iskeyword(name) or _shadows_base_model(name):
-        name += "_"
-    return name
-
-
-def _shadows_base_model(name: str) -> bool:
-    import pydantic
-
-    return hasattr(pydantic.BaseModel, name)
 
 
 def _all_field_names(schemas: dict[str, Any], aliases: dict[str, str]) -> set[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import json
+import keyword
+import re
 from typing import Any
 
 from .black_layout import Atom, Expr, Kw, Or, Sub, flat
@@ -22,6 +24,35 @@ _CONSTRAINTS = {
     "minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt",
     "multipleOf": "multiple_of", "minItems": "min_length", "maxItems": "max_length",
 }
+
+
+_IDENT = re.compile(r"\W")
+
+
+def field_name(wire: str, aliases: dict[str, str], taken: set[str] | None = None) -> str:
+    """The Python name datamodel-code-generator gives a property (its alias is then the wire
+    name): non-word characters as ``_``, a leading ``#`` dropped, ``field`` before a leading digit
+    or underscore, ``_`` after a keyword or a name ``BaseModel`` owns, ``_1``... when taken."""
+    if wire in aliases:
+        return aliases[wire]
+    name = wire[1:] if wire.startswith("#") else wire
+    name = _IDENT.sub("_", name or "field")
+    if name[0].isdigit():
+        name = f"field_{name}"
+    if name.startswith("_"):
+        name = f"field{name}"
+    if keyword.iskeyword(name) or _shadows_base_model(name):
+        name += "_"
+    out, count = name, 1
+    while taken and out in taken:
+        out, count = f"{name}_{count}", count + 1
+    return out
+
+
+def _shadows_base_model(name: str) -> bool:
+    import pydantic
+
+    return hasattr(pydantic.BaseModel, name)
 
 
 def schema_name(ref: str) -> str:
@@ -186,20 +217,21 @@ class TypeWriter:
         own.append(schema)
         inherited_required = set(self._base_required(bases))
         declared: list[str] = []
+        taken: set[str] = set()
         for part in own:
             props = part.get("properties")
             if isinstance(props, dict):
                 for wire, sub in props.items():
                     declared.append(wire)
                     is_tag = wire == self.tagged.get(name)
-                    fields.append(self.field(wire, sub, is_tag or wire in required or wire in inherited_required))
+                    fields.append(self.field(wire, sub, is_tag or wire in required or wire in inherited_required, taken))
         tag = self.tagged.get(name)
         for wire in required + ([tag] if tag and tag not in required else []):
             inherited = self._inherited(bases, wire)
             if wire not in declared and inherited is not None:
                 declared.append(wire)
                 sub = inherited if wire in required else {k: v for k, v in inherited.items() if k != "description"}
-                fields.append(self.field(wire, sub, True))
+                fields.append(self.field(wire, sub, True, taken))
         if not bases:
             bases = ["BaseModel"]
             self.need(f"{self.package}._runtime.model", "BaseModel")
@@ -258,19 +290,24 @@ class TypeWriter:
         return []
 
     def alias_value(self, name: str, schema: Any) -> Expr:
-        expr = self.annotated(schema, title=True)
-        if self._forward(name, schema):  # its value as a string (typing's spelling): read later
+        if _self_array(name, schema):
+            expr: Expr = Atom("list")  # datamodel-code-generator's reading, kept (see pydantic_models)
+        else:
+            expr = self.annotated(schema, title=True)
+        if isinstance(expr, Atom) and expr.text == "list":
+            pass
+        elif self._forward(name, schema):  # its value as a string (typing's spelling): read later
             here = self.position.get(name, -1)
             later = {r for r in refs_of(schema) if r == name or self.position.get(r, -1) > here}
             if isinstance(expr, Or):  # a union at the top: typing's spelling, the names quoted
                 expr = Atom(_top_union_text(expr, later))
             else:
                 expr = Atom(literal_text(_optional_text(expr, later)))
-            for word in ("Optional", "Union"):
-                if f"{word}[" in expr.text:
-                    self.need("typing", word)
         self.need(f"{self.package}._runtime.model", "BaseModel")
         self.need("typing_extensions", "TypeAliasType")
+        for word in ("Optional", "Union"):  # written with the string form, after the rest
+            if isinstance(expr, Atom) and f"{word}[" in expr.text:
+                self.need("typing", word)
         self.flush()
         return expr
 
@@ -292,10 +329,10 @@ class TypeWriter:
 
     # -- fields ---------------------------------------------------------------------------------
 
-    def field(self, wire: str, schema: Any, required: bool) -> dict[str, Any]:
-        from .pydantic_models import field_name
-
-        name = field_name(wire, self.aliases)
+    def field(self, wire: str, schema: Any, required: bool, taken: set[str] | None = None) -> dict[str, Any]:
+        name = field_name(wire, self.aliases, taken)
+        if taken is not None:
+            taken.add(name)
         self.field_names.add(name)
         schema = schema if isinstance(schema, dict) else {}
         expr = self.type_of(schema)
@@ -407,11 +444,14 @@ class TypeWriter:
             parts.append(Atom("None"))
         return _union_of(parts)
 
-    def _union(self, schema: dict[str, Any], members: list[Any]) -> Expr:
+    def _union(self, schema: dict[str, Any], members: list[Any], merge: bool = True) -> Expr:
+        """The members' union; consts in a row are one ``Literal`` (not in a union nested in
+        another, as datamodel-code-generator reads it)."""
         parts: list[Expr] = []
         for i, m in enumerate(members):
-            part = self._inner(m)
-            if i and _is_const(m) and _is_const(members[i - 1]):  # consts in a row: one Literal
+            nested = _union_key(m)
+            part = self._union(m, m[nested], merge=False) if nested else self._inner(m)
+            if merge and i and _is_const(m) and _is_const(members[i - 1]):
                 last = parts[-1]
                 parts[-1] = Sub("Literal", (*last.args, *part.args))  # type: ignore[union-attr]
             else:
@@ -425,6 +465,13 @@ class TypeWriter:
             field = Sub("Field", (Kw("discriminator", Atom(literal_text(disc["propertyName"]))),), "()")
             return Sub("Annotated", (union, field))
         return union
+
+
+def _union_key(schema: Any) -> str | None:
+    """``anyOf``/``oneOf`` when ``schema`` is a bare union (nothing else that would type it)."""
+    if not isinstance(schema, dict) or "$ref" in schema or "const" in schema or "enum" in schema:
+        return None
+    return next((k for k in ("anyOf", "oneOf") if isinstance(schema.get(k), list)), None)
 
 
 def _walk(node: Any) -> list[dict[str, Any]]:
@@ -467,6 +514,13 @@ def _one_value(schema: dict[str, Any]) -> tuple[Any] | None:
     if isinstance(values, list) and len(values) == 1:
         return (values[0],)
     return None
+
+
+def _self_array(name: str, schema: Any) -> bool:
+    """An array alias whose items refer to the alias itself."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    kinds = kind if isinstance(kind, list) else [kind]
+    return "array" in kinds and set(kinds) <= {"array", "null"} and name in refs_of(schema)
 
 
 def _optional_text(e: Expr, later: set[str]) -> str:
