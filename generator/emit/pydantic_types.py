@@ -299,17 +299,32 @@ class TypeWriter:
         elif self._forward(name, schema):  # its value as a string (typing's spelling): read later
             here = self.position.get(name, -1)
             later = {r for r in refs_of(schema) if r == name or self.position.get(r, -1) > here}
-            if isinstance(expr, Or):  # a union at the top: typing's spelling, the names quoted
+            if not self._recursive(name):  # only the names of later models quoted
+                expr = _quote_names(expr, later)
+            elif isinstance(expr, Or):  # a union at the top: typing's spelling, the names quoted
                 expr = Atom(_top_union_text(expr, later))
             else:
                 expr = Atom(literal_text(_optional_text(expr, later)))
         self.need(f"{self.package}._runtime.model", "BaseModel")
         self.need("typing_extensions", "TypeAliasType")
         for word in ("Optional", "Union"):  # written with the string form, after the rest
-            if isinstance(expr, Atom) and f"{word}[" in expr.text:
+            if f"{word}[" in flat(expr):
                 self.need("typing", word)
         self.flush()
         return expr
+
+    def _recursive(self, name: str) -> bool:
+        """The model refers back to itself, directly or through others."""
+        seen: set[str] = set()
+        stack = refs_of(self.schemas.get(name))
+        while stack:
+            ref = stack.pop()
+            if ref == name:
+                return True
+            if ref not in seen and ref in self.schemas:
+                seen.add(ref)
+                stack += refs_of(self.schemas[ref])
+        return False
 
     def _forward(self, name: str, schema: Any) -> bool:
         """The alias names itself or a model written after it in the module."""
@@ -444,14 +459,15 @@ class TypeWriter:
             parts.append(Atom("None"))
         return _union_of(parts)
 
-    def _union(self, schema: dict[str, Any], members: list[Any], merge: bool = True) -> Expr:
-        """The members' union; consts in a row are one ``Literal`` (not in a union nested in
-        another, as datamodel-code-generator reads it)."""
+    def _union(self, schema: dict[str, Any], members: list[Any]) -> Expr:
+        """The members' union; a union of consts only is one ``Literal`` (as
+        datamodel-code-generator reads it)."""
         parts: list[Expr] = []
+        merge = all(_is_const(m) for m in members)
         for i, m in enumerate(members):
             nested = _union_key(m)
-            part = self._union(m, m[nested], merge=False) if nested else self._inner(m)
-            if merge and i and _is_const(m) and _is_const(members[i - 1]):
+            part = self._union(m, m[nested]) if nested else self._inner(m)
+            if merge and i:
                 last = parts[-1]
                 parts[-1] = Sub("Literal", (*last.args, *part.args))  # type: ignore[union-attr]
             else:
@@ -543,9 +559,34 @@ def _optional_text(e: Expr, later: set[str]) -> str:
     return e.text
 
 
+def _quote_names(e: Expr, later: set[str]) -> Expr:
+    """Names of models defined later as strings; a union holding such a name in typing's
+    spelling (``Union[...]``, ``Optional[...]``), as ``|`` cannot join a string."""
+    if isinstance(e, Atom):
+        return Atom(literal_text(e.text)) if e.text in later else e
+    if isinstance(e, Kw):
+        return Kw(e.name, _quote_names(e.value, later), e.sep)
+    if isinstance(e, Sub):
+        return Sub(e.head, tuple(_quote_names(a, later) for a in e.args), e.brackets, e.magic)
+    rest = [p for p in e.parts if p != Atom("None")]
+    if not any(isinstance(p, Atom) and p.text in later for p in rest):
+        return Or(tuple(_quote_names(p, later) for p in e.parts))
+    inner: Expr = Sub("Union", tuple(_quote_names(p, later) for p in rest)) if len(rest) > 1 \
+        else _quote_names(rest[0], later)
+    return Sub("Optional", (inner,)) if len(rest) < len(e.parts) else inner
+
+
+def _names_any(e: Expr, names: set[str]) -> bool:
+    if isinstance(e, Atom):
+        return e.text in names
+    if isinstance(e, Kw):
+        return _names_any(e.value, names)
+    return any(_names_any(p, names) for p in (e.parts if isinstance(e, Or) else e.args))
+
+
 def _top_union_text(e: Or, later: set[str]) -> str:
     rest = [p for p in e.parts if p != Atom("None")]
-    names = [literal_text(p.text) if isinstance(p, Atom) and p.text in later else flat(p) for p in rest]
+    names = [literal_text(_optional_text(p, later)) if _names_any(p, later) else flat(p) for p in rest]
     inner = f"Union[{', '.join(names)}]" if len(rest) > 1 else names[0]
     return f"Optional[{inner}]" if len(rest) < len(e.parts) else inner
 
