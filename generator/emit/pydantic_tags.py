@@ -110,20 +110,23 @@ def _dispatch(e: Or, classes: dict[str, _Class], aliases: dict[str, Any]) -> Exp
     if len(tagged) < 2 or len(set(tagged)) != len(tagged):
         return None
     if any(_kind(m, aliases) == "object" for m in others):
-        return None
+        return None  # an object that carries no tag: only trying it tells
     choice = _tag_key(tagged, classes)
-    if choice is None:
-        return None
-    key, attr = choice
+    table = _table(tagged, classes, choice[0]) if choice is not None else {}
+    if choice is None or len(table) < 2:
+        return None  # no shared tag, or one tag for all: nothing to dispatch on
+    wrapped = Sub("Annotated", (Or(tuple(members)), _call(choice[0], choice[1], table, tagged, classes, bool(others))))
+    return Or((wrapped, Atom("None"))) if nullable else wrapped
+
+
+def _table(tagged: list[str], classes: dict[str, _Class], key: str) -> dict[Any, list[str]]:
+    """Tag value -> the members that carry it, in union order."""
     table: dict[Any, list[str]] = {}
     for name in tagged:
         tag = _tag_field(classes[name], key)
         for value in (tag.values if tag is not None else None) or ():
             table.setdefault(value, []).append(name)
-    if len(table) < 2:
-        return None
-    wrapped = Sub("Annotated", (Or(tuple(members)), _call(key, attr, table, tagged, classes, bool(others))))
-    return Or((wrapped, Atom("None"))) if nullable else wrapped
+    return table
 
 
 def _call(key: str, attr: str, table: dict[Any, list[str]], tagged: list[str], classes: dict[str, _Class],

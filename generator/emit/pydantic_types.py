@@ -203,40 +203,37 @@ class TypeWriter:
         return []
 
     def class_parts(self, name: str, schema: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
-        bases: list[str] = []
-        fields: list[dict[str, Any]] = []
-        parts = schema.get("allOf") if isinstance(schema.get("allOf"), list) else []
-        required: list[str] = [str(r) for r in schema.get("required") or []]
-        own: list[dict[str, Any]] = []
-        for part in parts:
-            if isinstance(part, dict) and "$ref" in part:
-                bases.append(schema_name(part["$ref"]))
-            elif isinstance(part, dict):
-                own.append(part)
-                required += [str(r) for r in part.get("required") or []]
-        own.append(schema)
-        inherited_required = set(self._base_required(bases))
+        """The bases and fields of a class: its own properties (from the schema and the inline
+        parts of its ``allOf``), then required ones (and a union's tag) that only a base declares."""
+        bases, own, required = _split_all_of(schema)
+        strict = set(required) | set(self._base_required(bases)) | {self.tagged.get(name)}
         declared: list[str] = []
         taken: set[str] = set()
-        for part in own:
-            props = part.get("properties")
-            if isinstance(props, dict):
-                for wire, sub in props.items():
-                    declared.append(wire)
-                    is_tag = wire == self.tagged.get(name)
-                    fields.append(self.field(wire, sub, is_tag or wire in required or wire in inherited_required, taken))
-        tag = self.tagged.get(name)
-        for wire in required + ([tag] if tag and tag not in required else []):
-            inherited = self._inherited(bases, wire)
-            if wire not in declared and inherited is not None:
+        fields: list[dict[str, Any]] = []
+        for props in (p.get("properties") for p in own):
+            for wire, sub in props.items() if isinstance(props, dict) else ():
                 declared.append(wire)
-                sub = inherited if wire in required else {k: v for k, v in inherited.items() if k != "description"}
-                fields.append(self.field(wire, sub, True, taken))
+                fields.append(self.field(wire, sub, wire in strict, taken))
+        fields += self._redeclared(name, bases, required, declared, taken)
         if not bases:
             bases = ["BaseModel"]
             self.need(f"{self.package}._runtime.model", "BaseModel")
         self.flush()
         return bases, fields
+
+    def _redeclared(self, name: str, bases: list[str], required: list[str], declared: list[str],
+                    taken: set[str]) -> list[dict[str, Any]]:
+        """Fields a base declares that this class makes required, or that are its union's tag."""
+        tag = self.tagged.get(name)
+        out: list[dict[str, Any]] = []
+        for wire in required + ([tag] if tag and tag not in required else []):
+            inherited = self._inherited(bases, wire)
+            if wire in declared or inherited is None:
+                continue
+            declared.append(wire)
+            sub = inherited if wire in required else {k: v for k, v in inherited.items() if k != "description"}
+            out.append(self.field(wire, sub, True, taken))
+        return out
 
     def _inherited(self, bases: list[str], wire: str, depth: int = 0) -> Any:
         """The schema of property `wire` as a base class (or its bases) declares it."""
@@ -481,6 +478,20 @@ class TypeWriter:
             field = Sub("Field", (Kw("discriminator", Atom(literal_text(disc["propertyName"]))),), "()")
             return Sub("Annotated", (union, field))
         return union
+
+
+def _split_all_of(schema: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+    """(bases: the ``$ref`` parts, own parts: the inline ones and the schema, required names)."""
+    bases: list[str] = []
+    own: list[dict[str, Any]] = []
+    required = [str(r) for r in schema.get("required") or []]
+    for part in schema.get("allOf") if isinstance(schema.get("allOf"), list) else []:
+        if isinstance(part, dict) and "$ref" in part:
+            bases.append(schema_name(part["$ref"]))
+        elif isinstance(part, dict):
+            own.append(part)
+            required += [str(r) for r in part.get("required") or []]
+    return bases, [*own, schema], required
 
 
 def _union_key(schema: Any) -> str | None:
