@@ -18,7 +18,27 @@ What is reproduced, and how:
 - classes for object schemas, ``TypeAliasType`` for everything else, ``Literal`` for enums and
   consts, ``Annotated[..., Field(...)]`` for constraints and aliases, ``CursorPage`` bases for
   page models, ``tag_dispatch`` for unions told apart by a tag (the rules of ``emit/unions.py``),
-  ``model_rebuild()`` for classes on a reference cycle.
+  ``model_rebuild()`` for the classes datamodel-code-generator rebuilds;
+- its odd readings, kept because they decide which instances validate: a property of type
+  ``[object, null]`` is any dict (its ``additionalProperties`` ignored); a class whose schema
+  allows null is ``X | None`` where it is used; an array alias whose items refer to itself is
+  a bare ``list``; required properties lose their defaults; ``Field(validate_default=True)``
+  on a default whose type holds a class; a union's tag re-declared as ``Literal`` on members
+  that inherit it; the spellings of aliases that refer to themselves or to later models
+  (a string, ``Optional``/``Union``).
+
+Deliberate differences (checked by tests/generator/emit/test_pydantic_models_instances.py: the
+same instances accepted and rejected, the same dumps):
+
+- a constrained scalar inside a union (``anyOf: [{type: integer, minimum: 0}, ...]``):
+  datamodel-code-generator hoists it into a model it names itself (``Alpha1``), against
+  ``naming.model_name``'s rule that every name comes from sdkgen; it is written inline here
+  (``Annotated[int, Field(ge=0)] | ...``). The IR hoists such scalars elsewhere (items,
+  additionalProperties), so this only happens for union members;
+- characters unassigned in this Python's Unicode database: datamodel-code-generator writes
+  some of them as they are (its own, newer tables); ``repr`` escapes them here. Same strings;
+- repeated members of a union are dropped here, and nested ``Optional[Optional[X]]`` is
+  ``Optional[X]``; datamodel-code-generator sometimes keeps them. Same types.
 """
 
 from __future__ import annotations

@@ -78,11 +78,18 @@ def deviation(expected: str, models_doc: dict[str, Any]) -> str | None:
 
 
 def canonical(source: str) -> str:
-    """The module's AST with each union's repeated members dropped and ``Literal`` values
-    deduplicated (a deviation ``pydantic_models`` documents: same instances, same dumps)."""
+    """The module's AST with each union's repeated members dropped, ``Literal`` values
+    deduplicated and aliases' string forms read as what they spell (deviations
+    ``pydantic_models`` documents: same instances, same dumps), the imports left out."""
     import ast
 
     class Dedupe(ast.NodeTransformer):
+        def visit_Call(self, node: ast.Call) -> ast.AST:
+            # the string form of an alias's value: read as the expression it spells
+            if isinstance(node.func, ast.Name) and node.func.id == "TypeAliasType" and len(node.args) == 2:
+                node.args[1] = _spelled(node.args[1])
+            return self.generic_visit(node)
+
         def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
             if not isinstance(node.op, ast.BitOr):
                 return self.generic_visit(node)
@@ -103,7 +110,42 @@ def canonical(source: str) -> str:
                 return ast.Constant("Literal" + repr(seen))
             return node
 
-    return ast.dump(Dedupe().visit(ast.parse(source)))
+    tree = ast.parse(source)
+    tree.body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]
+    return ast.dump(Dedupe().visit(tree))
+
+
+def _spelled(node: Any) -> Any:
+    """``"X"`` as ``X``, ``Optional[X]`` as ``X | None``, ``Union[A, B]`` as ``A | B``."""
+    import ast
+
+    class Unspell(ast.NodeTransformer):
+        def visit_Constant(self, n: ast.Constant) -> ast.AST:
+            if isinstance(n.value, str):
+                try:
+                    return self.visit(ast.parse(n.value, mode="eval").body)
+                except SyntaxError:
+                    return n
+            return n
+
+        def visit_Subscript(self, n: ast.Subscript) -> ast.AST:
+            self.generic_visit(n)
+            if isinstance(n.value, ast.Name) and n.value.id in ("Optional", "Union"):
+                parts = list(n.slice.elts) if isinstance(n.slice, ast.Tuple) else [n.slice]
+                if n.value.id == "Optional":
+                    parts.append(ast.Constant(None))
+                out = parts[0]
+                for p in parts[1:]:
+                    out = ast.BinOp(out, ast.BitOr(), p)
+                return out
+            return n
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            node = ast.parse(node.value, mode="eval").body
+        except SyntaxError:
+            return node
+    return Unspell().visit(node)
 
 
 def _members(node: Any) -> list[Any]:
@@ -112,3 +154,32 @@ def _members(node: Any) -> list[Any]:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return _members(node.left) + _members(node.right)
     return [node]
+
+
+def fuzz_input(tmp_path_factory: Any, components: list[Any], version: str) -> tuple[Any, ...] | None:
+    """``(models_doc, package, page_models)`` of a document made of random component schemas
+    (as ``tests/security/test_fuzz.py`` builds it); None when sdkgen refuses the document."""
+    import json
+
+    from generator.problems import SpecError
+
+    from ...security.test_fuzz import COMPONENTS
+
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Alpha"}}}}
+    doc = {
+        "openapi": version,
+        "info": {"title": "fuzz", "version": "1.0.0"},
+        "paths": {"/things": {"post": {
+            "operationId": "makeThing",
+            "requestBody": body,
+            "responses": {"200": {"description": "ok", **body}},
+        }}},
+        "components": {"schemas": dict(zip(COMPONENTS, components))},
+    }
+    spec = tmp_path_factory.mktemp("fuzz") / "spec.json"
+    spec.write_text(json.dumps(doc))
+    try:
+        ir, _ = build(load(spec), package="fuzz_sdk")
+    except SpecError:
+        return None
+    return ir.models_doc, ir.package, tuple(ir.page_models)

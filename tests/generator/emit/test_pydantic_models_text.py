@@ -3,19 +3,15 @@ dispatch rewrite + black wrote: our spec, the golden specs, the corpus, random s
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.ir import build
-from generator.loading.load import load
-from generator.problems import SpecError
 
 from ...security.test_fuzz import COMPONENTS, schema
-from .model_oracle import canonical, deviation, explain, inputs, models_input, oracle, oracle_text, ours
+from .model_oracle import canonical, deviation, explain, fuzz_input, inputs, models_input, oracle, oracle_text, ours
 
 INPUTS = inputs()
 
@@ -37,7 +33,7 @@ def test_no_schemas() -> None:
 def test_random_schemas_text_equal(tmp_path_factory: Any, components: list[Any], version: str) -> None:
     """Equal text, except where ``pydantic_models``'s docstring documents a deviation: then
     equal modulo that deviation (and the instance test below checks the behaviour)."""
-    args = _fuzz_input(tmp_path_factory, components, version)
+    args = fuzz_input(tmp_path_factory, components, version)
     if args is None:
         return
     expected, actual = oracle(*args), ours(*args)
@@ -46,23 +42,3 @@ def test_random_schemas_text_equal(tmp_path_factory: Any, components: list[Any],
     if deviation(expected, args[0]) is not None:
         return
     assert canonical(actual) == canonical(expected), explain(expected, actual)
-
-
-def _fuzz_input(tmp_path_factory: Any, components: list[Any], version: str) -> tuple[Any, ...] | None:
-    doc = {
-        "openapi": version,
-        "info": {"title": "fuzz", "version": "1.0.0"},
-        "paths": {"/things": {"post": {
-            "operationId": "makeThing",
-            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Alpha"}}}},
-            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Alpha"}}}}},
-        }}},
-        "components": {"schemas": dict(zip(COMPONENTS, components))},
-    }
-    spec = tmp_path_factory.mktemp("fuzz") / "spec.json"
-    spec.write_text(json.dumps(doc))
-    try:
-        ir, _ = build(load(spec), package="fuzz_sdk")
-    except SpecError:
-        return None
-    return ir.models_doc, ir.package, tuple(ir.page_models)
