@@ -56,7 +56,7 @@ from .pydantic_tags import add_tag_dispatch
 from .pydantic_types import TypeWriter, field_name, literal_text, schema_name
 
 ENV_ENGINE = "SDKGEN_MODELS"
-DEFAULT_ENGINE = "dcg"
+DEFAULT_ENGINE = "sdkgen"
 
 
 def models_engine() -> str:
