@@ -121,9 +121,10 @@ def _bracket_split(head: str, e: Sub, tail: str, indent: str) -> list[str]:
     opening = f"{indent}{head}{e.head}{e.brackets[0]}"
     closing = f"{indent}{e.brackets[1]}{tail}"
     body = ", ".join(flat(a) for a in e.args)
-    if not e.magic and fits(inner + body) and not any(_has_magic(a) for a in e.args):
+    display = not e.head and len(e.args) > 1  # a tuple, list or dict display: black explodes it
+    if not e.magic and not display and fits(inner + body) and not any(_has_magic(a) for a in e.args):
         return [opening, inner + body, closing]
-    if len(e.args) == 1 and not e.magic and e.brackets == "[]":
+    if len(e.args) == 1 and not e.magic:  # no comma to split at: no trailing comma added
         return [opening, *element(e.args[0], "", inner), closing]
     lines: list[str] = []
     for a in e.args:
