@@ -131,7 +131,8 @@ def _lines(model: Model) -> list[str]:
     if model.value is not None:
         call = Sub("TypeAliasType", (Atom(literal_text(model.name)), model.value), "()")
         return L.statement(f"{model.name} = ", call, "", "") + _docstring(description, "")
-    lines = [f"class {model.name}({', '.join(model.bases)}):"]
+    header = Sub(f"class {model.name}", tuple(Atom(b) for b in model.bases), "()")
+    lines = L.statement("", header, ":", "")
     doc = _docstring(description, L.INDENT)
     body = list(model.config)
     for f in model.fields:

@@ -358,15 +358,7 @@ class TypeWriter:
             default = "None"
         if not required and "default" not in schema and not _has_none(expr):
             expr = _or(expr, Atom("None"))
-        kws: list[Kw] = []
-        if name != wire:
-            kws.append(Kw("alias", Atom(literal_text(wire))))
-        kws += self.constraints(schema)
-        if schema.get("deprecated") is True:
-            kws.append(Kw("deprecated", Atom("True")))
-        if not required and "default" in schema and schema["default"] is not None \
-                and self._reaches_class(schema):
-            kws.append(Kw("validate_default", Atom("True")))
+        kws = self._field_keywords(name, wire, schema, required)
         if kws:
             self.need("typing", "Annotated")
             self.need("pydantic", "Field")
@@ -374,6 +366,19 @@ class TypeWriter:
         return {"name": name, "annotation": expr, "default": default, "description": schema.get("description"),
                 "key": wire, "values": _closed_literal(schema) if _is_literal(expr) else None,
                 "required": default is None}
+
+    def _field_keywords(self, name: str, wire: str, schema: dict[str, Any], required: bool) -> list[Kw]:
+        """The arguments of the field's ``Field(...)``, by name as datamodel-code-generator sorts them."""
+        kws = self.constraints(schema)
+        if name != wire:
+            kws.append(Kw("alias", Atom(literal_text(wire))))
+        if schema.get("deprecated") is True:
+            kws.append(Kw("deprecated", Atom("True")))
+        if isinstance(schema.get("title"), str):
+            kws.append(Kw("title", Atom(literal_text(schema["title"]))))
+        if not required and schema.get("default") is not None and self._reaches_class(schema):
+            kws.append(Kw("validate_default", Atom("True")))
+        return sorted(kws, key=lambda k: k.name)
 
     def constraints(self, schema: Any) -> list[Kw]:
         if not isinstance(schema, dict) or schema.get("format") in _FORMATS:
