@@ -96,6 +96,7 @@ class TypeWriter:
         self.uses_tag_dispatch = False
         self.field_names: set[str] = set()
         self._pending: list[tuple[str, str]] = []
+        self.tag_values: dict[str, list[Any]] = {}  # member -> the discriminator mapping's keys for it
         self.tagged = self._discriminated_members()
         self.position: dict[str, int] = {}  # place of each model in the module, once known
 
@@ -110,10 +111,23 @@ class TypeWriter:
                     continue
                 prop = disc.get("propertyName")
                 if isinstance(prop, str) and self.discriminated(members, prop):
+                    mapping = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
                     for m in members:
                         if isinstance(m, dict) and isinstance(m.get("$ref"), str):
                             out[schema_name(m["$ref"])] = prop
+                            keys = [k for k, v in mapping.items() if v == m["$ref"]]
+                            self.tag_values.setdefault(schema_name(m["$ref"]), keys)
         return out
+
+    def _tag_schema(self, name: str, sub: Any) -> Any:
+        """The schema of a union member's tag field: the discriminator mapping's values for it,
+        else its own closed literal, else the member's name (OpenAPI's implicit mapping)."""
+        keys = self.tag_values.get(name) or []
+        if not keys and isinstance(sub, dict) and _closed_literal(sub) is not None:
+            return sub
+        values = keys or [name]
+        meta = {k: v for k, v in (sub or {}).items() if k in ("description", "title", "deprecated")}
+        return {**meta, "const": values[0]} if len(values) == 1 else {**meta, "type": "string", "enum": values}
 
     # -- imports --------------------------------------------------------------------------------
 
@@ -204,25 +218,40 @@ class TypeWriter:
 
     def class_parts(self, name: str, schema: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
         """The bases and fields of a class: its own properties (from the schema and the inline
-        parts of its ``allOf``), then required ones (and a union's tag) that only a base declares."""
+        parts of its ``allOf``), then required ones (and a union's tag) that only a base declares.
+        A tag field typed from the union's discriminator imports after the rest of the class
+        (datamodel-code-generator types it in a later pass)."""
         bases, own, required = _split_all_of(schema)
         strict = set(required) | set(self._base_required(bases)) | {self.tagged.get(name)}
         declared: list[str] = []
         taken: set[str] = set()
         fields: list[dict[str, Any]] = []
+        late: list[tuple[str, str]] = []
         for props in (p.get("properties") for p in own):
             for wire, sub in props.items() if isinstance(props, dict) else ():
                 declared.append(wire)
-                fields.append(self.field(wire, sub, wire in strict, taken))
-        fields += self._redeclared(name, bases, required, declared, taken)
+                if wire == self.tagged.get(name) and self._tag_schema(name, sub) is not sub:
+                    fields.append(self._late(late, wire, self._tag_schema(name, sub), taken))
+                else:
+                    fields.append(self.field(wire, sub, wire in strict, taken))
+        fields += self._redeclared(name, bases, required, declared, taken, late)
         if not bases:
             bases = ["BaseModel"]
             self.need(f"{self.package}._runtime.model", "BaseModel")
+        self._pending += late
         self.flush()
         return bases, fields
 
+    def _late(self, late: list[tuple[str, str]], wire: str, sub: Any, taken: set[str]) -> dict[str, Any]:
+        """A required field whose imports go to ``late``."""
+        mark = len(self._pending)
+        out = self.field(wire, sub, True, taken)
+        late += self._pending[mark:]
+        del self._pending[mark:]
+        return out
+
     def _redeclared(self, name: str, bases: list[str], required: list[str], declared: list[str],
-                    taken: set[str]) -> list[dict[str, Any]]:
+                    taken: set[str], late: list[tuple[str, str]]) -> list[dict[str, Any]]:
         """Fields a base declares that this class makes required, or that are its union's tag."""
         tag = self.tagged.get(name)
         out: list[dict[str, Any]] = []
@@ -232,7 +261,10 @@ class TypeWriter:
                 continue
             declared.append(wire)
             sub = inherited if wire in required else {k: v for k, v in inherited.items() if k != "description"}
-            out.append(self.field(wire, sub, True, taken))
+            if wire == tag:
+                out.append(self._late(late, wire, self._tag_schema(name, sub), taken))
+            else:
+                out.append(self.field(wire, sub, True, taken))
         return out
 
     def _inherited(self, bases: list[str], wire: str, depth: int = 0) -> Any:

@@ -31,7 +31,8 @@ def inputs() -> list[Input]:
     spec of tests/anyspec and schemas made for the corners of the emitter (data/model_edges.yaml)."""
     out = [Input("mka1", ROOT / "spec" / "mka1.yaml", "mka1"),
            Input("anyspec-features", ROOT / "tests" / "anyspec" / "features.yaml", "features_sdk"),
-           Input("model-edges", Path(__file__).parent / "data" / "model_edges.yaml", "edges_sdk")]
+           Input("model-edges", Path(__file__).parent / "data" / "model_edges.yaml", "edges_sdk"),
+           Input("model-edges-30", Path(__file__).parent / "data" / "model_edges_30.yaml", "edges30_sdk")]
     for spec in sorted((ROOT / "tests" / "golden").glob("*/spec.yaml")):
         out.append(Input(f"golden-{spec.parent.name}", spec, f"{spec.parent.name}_sdk"))
     for doc in corpus_docs():
