@@ -111,7 +111,8 @@ class TypeWriter:
                     continue
                 prop = disc.get("propertyName")
                 if isinstance(prop, str) and self.discriminated(members, prop):
-                    mapping = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
+                    mapping = disc.get("mapping")
+                    mapping = mapping if isinstance(mapping, dict) else {}
                     for m in members:
                         if isinstance(m, dict) and isinstance(m.get("$ref"), str):
                             out[schema_name(m["$ref"])] = prop
@@ -522,7 +523,8 @@ def _split_all_of(schema: dict[str, Any]) -> tuple[list[str], list[dict[str, Any
     bases: list[str] = []
     own: list[dict[str, Any]] = []
     required = [str(r) for r in schema.get("required") or []]
-    for part in schema.get("allOf") if isinstance(schema.get("allOf"), list) else []:
+    parts = schema.get("allOf")
+    for part in parts if isinstance(parts, list) else []:
         if isinstance(part, dict) and "$ref" in part:
             bases.append(schema_name(part["$ref"]))
         elif isinstance(part, dict):
