@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
-from .pydantic_types import TypeWriter, refs_of, schema_name
+from .pydantic_types import TypeWriter, refs_of
 
 
 def _deps(schemas: dict[str, Any], writer: TypeWriter) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -19,9 +19,7 @@ def _deps(schemas: dict[str, Any], writer: TypeWriter) -> tuple[dict[str, set[st
     every: dict[str, set[str]] = {}
     for name, schema in schemas.items():
         if writer.is_class(schema):
-            bases = {schema_name(p["$ref"]) for p in (schema.get("allOf") or [])
-                     if isinstance(p, dict) and "$ref" in p}
-            strong[name] = {b for b in bases if b in schemas and b != name}
+            strong[name] = {b for b in writer.bases_of(schema) if b in schemas and b != name}
             every[name] = set(strong[name])
         else:
             strong[name] = set()

@@ -194,6 +194,12 @@ class TypeWriter:
         return isinstance(schema.get("properties"), dict) or (
             schema.get("type") == "object" and not _is_map(schema))
 
+    def bases_of(self, schema: Any) -> list[str]:
+        """The classes an ``allOf`` refers to (a reference to anything else is no base)."""
+        parts = schema.get("allOf") if isinstance(schema, dict) else None
+        return [schema_name(p["$ref"]) for p in parts if isinstance(p, dict) and isinstance(p.get("$ref"), str)
+                and self.is_class(self.schemas.get(schema_name(p["$ref"])))] if isinstance(parts, list) else []
+
     def discriminated(self, members: list[Any], prop: str) -> bool:
         """datamodel-code-generator drops a discriminator whose members share a tag value."""
         seen: list[Any] = []
@@ -222,7 +228,7 @@ class TypeWriter:
         parts of its ``allOf``), then required ones (and a union's tag) that only a base declares.
         A tag field typed from the union's discriminator imports after the rest of the class
         (datamodel-code-generator types it in a later pass)."""
-        bases, own, required = _split_all_of(schema)
+        bases, own, required = self.bases_of(schema), *_split_all_of(schema)
         strict = set(required) | set(self._base_required(bases)) | {self.tagged.get(name)}
         declared: list[str] = []
         taken: set[str] = set()
@@ -278,7 +284,7 @@ class TypeWriter:
                 props = part.get("properties")
                 if isinstance(props, dict) and wire in props:
                     return props[wire]
-            parents = [schema_name(p["$ref"]) for p in schema.get("allOf") or [] if isinstance(p, dict) and "$ref" in p]
+            parents = self.bases_of(schema)
             found = self._inherited(parents, wire, depth + 1)
             if found is not None:
                 return found
@@ -307,7 +313,7 @@ class TypeWriter:
             parts = [schema, *[p for p in schema.get("allOf") or [] if isinstance(p, dict)]]
             for part in parts:
                 out += [str(r) for r in part.get("required") or []]
-            parents = [schema_name(p["$ref"]) for p in schema.get("allOf") or [] if isinstance(p, dict) and "$ref" in p]
+            parents = self.bases_of(schema)
             out += self._base_required(parents, depth + 1)
         return out
 
@@ -518,19 +524,16 @@ class TypeWriter:
         return union
 
 
-def _split_all_of(schema: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]], list[str]]:
-    """(bases: the ``$ref`` parts, own parts: the inline ones and the schema, required names)."""
-    bases: list[str] = []
+def _split_all_of(schema: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """(own parts: the inline parts of ``allOf`` and the schema, required names)."""
     own: list[dict[str, Any]] = []
     required = [str(r) for r in schema.get("required") or []]
     parts = schema.get("allOf")
     for part in parts if isinstance(parts, list) else []:
-        if isinstance(part, dict) and "$ref" in part:
-            bases.append(schema_name(part["$ref"]))
-        elif isinstance(part, dict):
+        if isinstance(part, dict) and "$ref" not in part:
             own.append(part)
             required += [str(r) for r in part.get("required") or []]
-    return bases, [*own, schema], required
+    return [*own, schema], required
 
 
 def _union_key(schema: Any) -> str | None:
