@@ -201,7 +201,11 @@ class TypeWriter:
                 and self.is_class(self.schemas.get(schema_name(p["$ref"])))] if isinstance(parts, list) else []
 
     def discriminated(self, members: list[Any], prop: str) -> bool:
-        """datamodel-code-generator drops a discriminator whose members share a tag value."""
+        """datamodel-code-generator drops a discriminator whose members are not all classes, or
+        share a tag value."""
+        if not all(isinstance(m, dict) and isinstance(m.get("$ref"), str)
+                   and self.is_class(self.schemas.get(schema_name(m["$ref"]))) for m in members):
+            return False
         seen: list[Any] = []
         for m in members:
             target = self.schemas.get(schema_name(m["$ref"])) if isinstance(m, dict) and "$ref" in m else None
@@ -259,20 +263,34 @@ class TypeWriter:
 
     def _redeclared(self, name: str, bases: list[str], required: list[str], declared: list[str],
                     taken: set[str], late: list[tuple[str, str]]) -> list[dict[str, Any]]:
-        """Fields a base declares that this class makes required, or that are its union's tag."""
-        tag = self.tagged.get(name)
+        """Required fields this class does not declare: a base's, again (as required), or, in an
+        ``allOf``, ``Any``; then the union's tag when it has none (see ``_tag_schema``)."""
+        composed = "allOf" in self.schemas[name]
         out: list[dict[str, Any]] = []
-        for wire in required + ([tag] if tag and tag not in required else []):
+        for wire in required:
             inherited = self._inherited(bases, wire)
-            if wire in declared or inherited is None:
+            if wire in declared or (inherited is None and not composed):
                 continue
             declared.append(wire)
-            sub = inherited if wire in required else {k: v for k, v in inherited.items() if k != "description"}
-            if wire == tag:
-                out.append(self._late(late, wire, self._tag_schema(name, sub), taken))
-            else:
-                out.append(self.field(wire, sub, True, taken))
+            out.append(self.field(wire, inherited, True, taken) if inherited is not None else self._any_field(wire, taken))
+        tag = self.tagged.get(name)
+        if tag and tag not in declared:
+            inherited = self._inherited(bases, tag)
+            sub = {k: v for k, v in inherited.items() if k != "description"} if isinstance(inherited, dict) else None
+            out.append(self._late(late, tag, self._tag_schema(name, sub), taken))
         return out
+
+    def _any_field(self, wire: str, taken: set[str]) -> dict[str, Any]:
+        """A required name no part declares: ``Any``, its alias given the plain way."""
+        name = field_name(wire, self.aliases, taken)
+        taken.add(name)
+        any_ = self._ref_type("typing", "Any")
+        default = None
+        if name != wire:
+            self.need("pydantic", "Field")
+            default = f"Field(..., alias={literal_text(wire)})"
+        return {"name": name, "annotation": Atom(any_), "default": default, "description": None,
+                "key": wire, "values": None, "required": True}
 
     def _inherited(self, bases: list[str], wire: str, depth: int = 0) -> Any:
         """The schema of property `wire` as a base class (or its bases) declares it."""
@@ -318,10 +336,14 @@ class TypeWriter:
         return out
 
     def config_lines(self, schema: dict[str, Any]) -> list[str]:
-        extra = schema.get("additionalProperties")
-        if extra is True or extra is False:
-            self.imports.setdefault("pydantic", set()).add("ConfigDict")
-            value = "allow" if extra else "forbid"
+        """``extra="forbid"`` when the schema or an inline part of its ``allOf`` closes the object,
+        else ``extra="allow"`` when the schema itself says ``additionalProperties: true``."""
+        own, _ = _split_all_of(schema)
+        closed = any(part.get("additionalProperties") is False for part in own)
+        if closed or schema.get("additionalProperties") is True:
+            self.need("pydantic", "ConfigDict")
+            self.flush()
+            value = "forbid" if closed else "allow"
             return ["    model_config = ConfigDict(", f'        extra="{value}",', "    )"]
         return []
 
