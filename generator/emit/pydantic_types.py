@@ -241,6 +241,7 @@ class TypeWriter:
         for props in (p.get("properties") for p in own):
             for wire, sub in props.items() if isinstance(props, dict) else ():
                 declared.append(wire)
+                sub = self._with_base_notes(bases, wire, sub)
                 if wire == self.tagged.get(name) and self._tag_schema(name, sub) is not sub:
                     fields.append(self._late(late, wire, self._tag_schema(name, sub), taken))
                 else:
@@ -252,6 +253,15 @@ class TypeWriter:
         self._pending += late
         self.flush()
         return bases, fields
+
+    def _with_base_notes(self, bases: list[str], wire: str, sub: Any) -> Any:
+        """A property that a base declares too takes the base's description and title when it
+        has none of its own (datamodel-code-generator merges them)."""
+        inherited = self._inherited(bases, wire) if bases else None
+        if not isinstance(inherited, dict) or not isinstance(sub, dict):
+            return sub
+        notes = {k: inherited[k] for k in ("description", "title") if k in inherited and k not in sub}
+        return {**sub, **notes} if notes else sub
 
     def _late(self, late: list[tuple[str, str]], wire: str, sub: Any, taken: set[str]) -> dict[str, Any]:
         """A required field whose imports go to ``late``."""

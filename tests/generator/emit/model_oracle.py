@@ -160,7 +160,7 @@ def _members(node: Any) -> list[Any]:
     return [node]
 
 
-def fuzz_input(tmp_path_factory: Any, components: list[Any], version: str) -> tuple[Any, ...] | None:
+def fuzz_input(tmp_path_factory: Any, components: list[Any] | dict[str, Any], version: str) -> tuple[Any, ...] | None:
     """``(models_doc, package, page_models)`` of a document made of random component schemas
     (as ``tests/security/test_fuzz.py`` builds it); None when sdkgen refuses the document."""
     import json
@@ -169,6 +169,7 @@ def fuzz_input(tmp_path_factory: Any, components: list[Any], version: str) -> tu
 
     from ...security.test_fuzz import COMPONENTS
 
+    schemas = components if isinstance(components, dict) else dict(zip(COMPONENTS, components))
     body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Alpha"}}}}
     doc = {
         "openapi": version,
@@ -178,7 +179,7 @@ def fuzz_input(tmp_path_factory: Any, components: list[Any], version: str) -> tu
             "requestBody": body,
             "responses": {"200": {"description": "ok", **body}},
         }}},
-        "components": {"schemas": dict(zip(COMPONENTS, components))},
+        "components": {"schemas": schemas},
     }
     spec = tmp_path_factory.mktemp("fuzz") / "spec.json"
     spec.write_text(json.dumps(doc))
