@@ -164,6 +164,8 @@ def _doc_text(text: str) -> str:
 
 
 def _all_field_names(schemas: dict[str, Any], aliases: dict[str, str]) -> set[str]:
+    """Names of fields anywhere in the module (an import they shadow is aliased): properties,
+    and the required names an ``allOf`` class declares as ``Any``."""
     names: set[str] = set()
     for schema in schemas.values():
         parts = [schema] + (schema.get("allOf") or []) if isinstance(schema, dict) else []
@@ -171,6 +173,8 @@ def _all_field_names(schemas: dict[str, Any], aliases: dict[str, str]) -> set[st
             props = part.get("properties") if isinstance(part, dict) else None
             if isinstance(props, dict):
                 names.update(field_name(str(w), aliases) for w in props)
+            if "allOf" in schema and isinstance(part, dict):
+                names.update(field_name(str(w), aliases) for w in part.get("required") or [])
     return names
 
 

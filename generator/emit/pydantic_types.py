@@ -18,6 +18,14 @@ _FORMATS = {
     "uuid": ("uuid", "UUID"),
 }
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+_NUMBERS = frozenset({"integer", "number"})
+# The types a constraint applies to; on other types datamodel-code-generator drops it.
+_APPLIES = {
+    "minLength": {"string", "array"}, "maxLength": {"string", "array"}, "pattern": {"string"},
+    "minimum": _NUMBERS, "maximum": _NUMBERS, "exclusiveMinimum": _NUMBERS, "exclusiveMaximum": _NUMBERS,
+    "multipleOf": _NUMBERS, "minItems": {"array"}, "maxItems": {"array"},
+    "minProperties": {"object"}, "maxProperties": {"object"},
+}
 _CONSTRAINTS = {
     "minProperties": "min_length", "maxProperties": "max_length",
     "minLength": "min_length", "maxLength": "max_length", "pattern": "pattern",
@@ -35,8 +43,8 @@ def field_name(wire: str, aliases: dict[str, str], taken: set[str] | None = None
     or underscore, ``_`` after a keyword or a name ``BaseModel`` owns, ``_1``... when taken."""
     if wire in aliases:
         return aliases[wire]
-    name = wire[1:] if wire.startswith("#") else wire
-    name = _IDENT.sub("_", name or "field")
+    name = (wire[1:] if wire.startswith("#") else wire) or "_"  # nothing left: "_", then "field_"
+    name = _IDENT.sub("_", name)
     if name[0].isdigit():
         name = f"field_{name}"
     if name.startswith("_"):
@@ -255,13 +263,16 @@ class TypeWriter:
         return bases, fields
 
     def _with_base_notes(self, bases: list[str], wire: str, sub: Any) -> Any:
-        """A property that a base declares too takes the base's description and title when it
-        has none of its own (datamodel-code-generator merges them)."""
+        """A property that a base declares too is merged with the base's (datamodel-code-generator
+        does): what it does not say, the base's schema says, but for the default; with a reference
+        on either side only the description and title are taken."""
         inherited = self._inherited(bases, wire) if bases else None
         if not isinstance(inherited, dict) or not isinstance(sub, dict):
             return sub
-        notes = {k: inherited[k] for k in ("description", "title") if k in inherited and k not in sub}
-        return {**sub, **notes} if notes else sub
+        if "$ref" in sub or "$ref" in inherited:
+            notes = {k: inherited[k] for k in ("description", "title") if k in inherited and k not in sub}
+            return {**sub, **notes} if notes else sub
+        return {**{k: v for k, v in inherited.items() if k != "default"}, **sub}
 
     def _late(self, late: list[tuple[str, str]], wire: str, sub: Any, taken: set[str]) -> dict[str, Any]:
         """A required field whose imports go to ``late``."""
@@ -454,8 +465,10 @@ class TypeWriter:
     def constraints(self, schema: Any) -> list[Kw]:
         if not isinstance(schema, dict) or schema.get("format") in _FORMATS:
             return []
-        found = {_CONSTRAINTS[k]: v for k, v in schema.items() if k in _CONSTRAINTS and not isinstance(v, bool)}
         kind = schema.get("type")
+        kinds = set(kind) if isinstance(kind, list) else {kind} if isinstance(kind, str) else None
+        found = {_CONSTRAINTS[k]: v for k, v in schema.items() if k in _CONSTRAINTS and not isinstance(v, bool)
+                 and (kinds is None or kinds & _APPLIES[k])}
         number = kind == "number" or isinstance(kind, list) and "number" in kind
         return [Kw(k, Atom(_constraint_text(k, found[k], number))) for k in sorted(found)]
 
