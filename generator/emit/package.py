@@ -18,6 +18,7 @@ from .fileset import FileSet
 from .format import Formatter, prepare_black
 from .models import generate_models, model_files, prepare_models
 from .layout import FILTERS as LAYOUT, blank_lines, needs_black
+from .pydantic_models import emit_models, models_engine
 from .render import FILTERS
 
 
@@ -59,10 +60,13 @@ def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = Non
     for group in ir.groups:
         out.render("resource.py.j2", f"{pkg}/resources/{group.module}.py", group=group)
     timings.add("emit: templates", time.perf_counter() - started)
-    models = _models_while_black_starts(out.black, ir, cache, timings, models_worker, checkpoint)
-    out.black.add(f"{pkg}/models.py", models)
-    out.black.start()  # the models are most of what black still formats: workers when they are big
+    models, ours = _models_while_black_starts(out.black, ir, cache, timings, models_worker, checkpoint)
+    if not ours:  # datamodel-code-generator's module (SDKGEN_MODELS=dcg) is formatted by black
+        out.black.add(f"{pkg}/models.py", models)
+        out.black.start()  # then the models are most of what black formats: workers when they are big
     formatted = out.black.finish()
+    if ours:  # written in black's layout already (emit/pydantic_models.py)
+        formatted[f"{pkg}/models.py"] = models
     rendered = ", ".join(out.through_black) or "none"
     timings.add("emit: black", out.black.seconds, f"{out.black.describe()}; rendered modules still formatted: {rendered}")
     _add_formatted(out.files, formatted, ir)
@@ -100,18 +104,20 @@ class _Output:
 
 
 def _models_while_black_starts(black: Formatter, ir: SdkIR, cache: Cache | None, timings: Timings,
-                               worker: Prepared | None, checkpoint: Callable[[], None] | None) -> str:
-    """The models module, made while black's workers format the rendered modules."""
+                               worker: Prepared | None, checkpoint: Callable[[], None] | None) -> tuple[str, bool]:
+    """The models module, made while black's workers format what rendered modules still need it;
+    and whether sdkgen wrote it (True) or datamodel-code-generator did (`SDKGEN_MODELS=dcg`)."""
     black.start()
+    ours = models_engine() == "sdkgen"  # models written in black's layout: no black for them
     try:
-        with timings.stage("emit: datamodel-code-generator"):
-            models = _models(ir, cache, timings, worker)
+        with timings.stage("emit: models" if ours else "emit: datamodel-code-generator"):
+            models = emit_models(ir.models_doc, ir.package, ir.page_models) if ours else _models(ir, cache, timings, worker)
         if checkpoint is not None:
             checkpoint()
     except BaseException:
         black.abandon()
         raise
-    return models
+    return models, ours
 
 
 def _add_formatted(files: FileSet, formatted: dict[str, str], ir: SdkIR) -> None:
@@ -124,9 +130,12 @@ def _add_formatted(files: FileSet, formatted: dict[str, str], ir: SdkIR) -> None
             files.add(path, text)
 
 
-def models_worker() -> Prepared:
+def models_worker() -> Prepared | None:
     """A child process that imports datamodel-code-generator now and runs `generate_models`
-    when `_models` sends it the schemas (see `background.Prepared`)."""
+    when `_models` sends it the schemas (see `background.Prepared`); None when sdkgen writes
+    the models itself (``SDKGEN_MODELS``)."""
+    if models_engine() == "sdkgen":
+        return None
     return Prepared(prepare_models, generate_models)
 
 

@@ -43,7 +43,8 @@ def sdkgen(*args: str, cache_dir: Path | None = None) -> subprocess.CompletedPro
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, env=env, capture_output=True, text=True)
 
 
-def test_output_is_byte_identical_without_cache_cold_and_warm(tmp_path: Path) -> None:
+def test_output_is_byte_identical_without_cache_cold_and_warm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SDKGEN_MODELS", "dcg")  # the `models` entries belong to the old path
     plain = _files(None)
     cold_cache = Cache(tmp_path / "c")
     cold = _files(cold_cache)
@@ -56,7 +57,8 @@ def test_output_is_byte_identical_without_cache_cold_and_warm(tmp_path: Path) ->
     assert plain == cold == warm
 
 
-def test_corrupt_truncated_or_missing_entries_are_misses(tmp_path: Path) -> None:
+def test_corrupt_truncated_or_missing_entries_are_misses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SDKGEN_MODELS", "dcg")  # black's and the models' entries belong to the old path
     root = tmp_path / "c"
     expected = _files(Cache(root), BIG_MODELS)
     entries = _entries(root, "black") + _entries(root, "models") + _entries(root, "validate")
@@ -150,7 +152,8 @@ def test_one_process_and_several_give_the_same_sdk(tmp_path: Path) -> None:
     trees = []
     for jobs in ("1", "2"):
         out = tmp_path / jobs
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "SDKGEN_JOBS": jobs}
+        # the old models path (datamodel-code-generator, then black): the one that gives black work
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "SDKGEN_JOBS": jobs, "SDKGEN_MODELS": "dcg"}
         res = subprocess.run([sys.executable, "-c", main, "generate", str(spec), "-o", str(out),
                               "--package-name", "mka1", "--no-cache", "--timings"], cwd=ROOT, env=env,
                              capture_output=True, text=True)
@@ -196,8 +199,8 @@ def test_no_cache_and_cache_dir(tmp_path: Path) -> None:
     res = sdkgen("generate", str(spec), "-o", str(tmp_path / "b"), "--package-name", "p", "--cache-dir", str(flag_cache),
                  "--timings", cache_dir=env_cache)
     assert res.returncode == 0, res.stderr
-    assert not env_cache.exists() and _entries(flag_cache, "black")
-    for stage in ("load", "validate", "build", "emit: templates", "emit: datamodel-code-generator", "emit: black", "write"):
+    assert not env_cache.exists() and _entries(flag_cache, "validate")
+    for stage in ("load", "validate", "build", "emit: templates", "emit: models", "emit: black", "write"):
         assert f"  {stage} " in res.stderr
     res = sdkgen("generate", str(spec), "-o", str(tmp_path / "c"), "--package-name", "p", cache_dir=env_cache)
     assert res.returncode == 0 and _entries(env_cache, "run")
