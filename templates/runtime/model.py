@@ -314,8 +314,11 @@ class _Choices:
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         out: dict[Any, CoreSchema] = {}
         for tag, classes in self.choices.items():
-            schemas = [handler.generate_schema(cls) for cls in classes]
-            out[tag] = schemas[0] if len(schemas) == 1 else core_schema.union_schema(schemas, mode="left_to_right")
+            if len(classes) == 1:
+                out[tag] = handler.generate_schema(classes[0])
+            else:
+                tried: list[CoreSchema | tuple[CoreSchema, str]] = [handler.generate_schema(c) for c in classes]
+                out[tag] = core_schema.union_schema(tried, mode="left_to_right")
         return core_schema.tagged_union_schema(out, discriminator=self.key)
 
 
