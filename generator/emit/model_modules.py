@@ -163,8 +163,8 @@ def _member_tags(node: ast.ClassDef | None, attr: str) -> tuple[str | None, list
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr:
             parts = [n for n in ast.walk(stmt) if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
                      and n.value.id == "Literal"]
-            values = [c.value for p in parts for c in ast.walk(p.slice) if isinstance(c, ast.Constant)]
-            aliases = [k.value.value for n in ast.walk(stmt) if isinstance(n, ast.Call) for k in n.keywords
+            values: list[object] = [c.value for p in parts for c in ast.walk(p.slice) if isinstance(c, ast.Constant)]
+            aliases = [str(k.value.value) for n in ast.walk(stmt) if isinstance(n, ast.Call) for k in n.keywords
                        if k.arg == "alias" and isinstance(k.value, ast.Constant)]
             return (aliases[0] if aliases else None), values
     return None

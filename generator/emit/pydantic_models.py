@@ -128,7 +128,7 @@ def _model(writer: TypeWriter, name: str, page: bool) -> Model:
         bases = ["CursorPage"]
         writer.need(f"{writer.package}._runtime.pagination", "CursorPage")
         writer.flush()
-    return Model(name, schema, bases, writer.config_lines(schema), fields)
+    return Model(name, schema, bases, writer.config_lines(schema, name), fields)
 
 
 def _lines(model: Model) -> list[str]:

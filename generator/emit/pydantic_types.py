@@ -356,17 +356,34 @@ class TypeWriter:
             out += self._base_required(parents, depth + 1)
         return out
 
-    def config_lines(self, schema: dict[str, Any]) -> list[str]:
+    def config_lines(self, schema: dict[str, Any], name: str = "") -> list[str]:
         """``extra="forbid"`` when the schema or an inline part of its ``allOf`` closes the object,
         else ``extra="allow"`` when the schema itself says ``additionalProperties: true``."""
         own, _ = _split_all_of(schema)
         closed = any(part.get("additionalProperties") is False for part in own)
-        if closed or schema.get("additionalProperties") is True:
+        extra = schema.get("additionalProperties")
+        if closed or extra is True:
             self.need("pydantic", "ConfigDict")
             self.flush()
             value = "forbid" if closed else "allow"
             return ["    model_config = ConfigDict(", f'        extra="{value}",', "    )"]
+        if isinstance(extra, dict):
+            return self._typed_extra(extra, name)
         return []
+
+    def _typed_extra(self, extra: dict[str, Any], name: str) -> list[str]:
+        """Extra properties of a declared type: allowed, and typed through ``__pydantic_extra__``."""
+        if not extra:
+            value = self._ref_type("typing", "Any")
+        else:  # a class defined later (or this one) is named as a string, as in fields
+            here = self.position.get(name, -1)
+            later = {r for r in refs_of(extra) if r == name or self.position.get(r, -1) > here}
+            value = flat(_quote_names(self._inner(extra), later))
+        self.need("typing", "Dict")
+        self.need("pydantic", "ConfigDict")
+        self.flush()
+        return ["    model_config = ConfigDict(", '        extra="allow",', "    )",
+                "    __annotations__ = {", f'        "__pydantic_extra__": Dict[str, {value}],', "    }"]
 
     def alias_value(self, name: str, schema: Any) -> Expr:
         if _self_array(name, schema):

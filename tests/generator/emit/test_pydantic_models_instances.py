@@ -44,8 +44,10 @@ def package_dir(tmp_path: Path) -> Iterator[Path]:
 
 def _import_both(root: Path, item: Input) -> tuple[ModuleType, ModuleType, str]:
     """The two modules as ``<pkg>.models_ours`` and ``<pkg>.models_dcg`` of a fresh package
-    (in ``root``, with the runtime core) named as the input's package."""
-    pkg = item.package
+    (in ``root``, with the runtime core), under a name of its own: reusing the input's package
+    name would drop the real ``mka1`` (imported by other tests) from ``sys.modules``, and two
+    copies of its runtime would then disagree about ``NOT_GIVEN``."""
+    pkg = f"oracle_{item.package}"
     _forget(pkg)
     folder = root / pkg
     shutil.copytree(templates_root() / "runtime", folder / "_runtime")
