@@ -22,11 +22,6 @@ from .pydantic_models import emit_models, models_engine
 from .render import FILTERS
 
 
-# Rendered modules that still go through black whatever their lines (none: every template
-# writes black's style; a file goes to black only when `needs_black` says so).
-BLACK_STILL: frozenset[str] = frozenset()
-
-
 def _environment(root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root / "package")),
@@ -43,12 +38,12 @@ def _environment(root: Path) -> jinja2.Environment:
 
 def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = None,
          checkpoint: Callable[[], None] | None = None, jobs: int = 1, models_worker: Prepared | None = None) -> FileSet:
-    """The files of the SDK. Python files go through black (`Formatter`: cached, and in worker
-    processes while datamodel-code-generator runs here); `cache` and `timings` change no byte.
-    `checkpoint` is called before waiting for black: it may stop the run (the validator, running
-    meanwhile, found errors). `jobs`: processes for black (more than one: forked workers).
-    `models_worker` (from `models_worker()`): makes the models in a child process that has
-    already imported datamodel-code-generator."""
+    """The files of the SDK. Templates and the model emitter write black's style, so nothing
+    goes through black unless the layout leaves a line over the limit, or the old models path
+    is chosen (`SDKGEN_MODELS=dcg`); `cache` and `timings` change no byte. `checkpoint` is called
+    before waiting for black: it may stop the run (the validator, running meanwhile, found
+    errors). `jobs`: processes for black. `models_worker` (from `models_worker()`): makes the
+    models in a child process that has already imported datamodel-code-generator (old path)."""
     timings = timings or Timings()
     started = time.perf_counter()
     root = templates_root()
@@ -81,8 +76,8 @@ def emit(ir: SdkIR, *, cache: Cache | None = None, timings: Timings | None = Non
 @dataclass
 class _Output:
     """Rendered templates, straight into the file set: they are written in black's style. A
-    Python file the layout does not cover (a line it leaves over the limit; `sdk.py`, not yet
-    converted) goes through black, and `--timings` names it."""
+    Python file the layout does not cover (a line it leaves over the limit) goes through black,
+    and `--timings` names it."""
 
     env: jinja2.Environment
     ir: SdkIR
@@ -94,7 +89,7 @@ class _Output:
         source = self.env.get_template(template).render(ir=self.ir, **extra)
         if path.endswith(".py"):
             source = blank_lines(source)  # templates write black's style (emit/layout.py)
-            if template in BLACK_STILL or needs_black(source):
+            if needs_black(source):  # a line the layout left over the limit
                 self.black.add(path, source)
                 self.through_black.append(path)
             else:
